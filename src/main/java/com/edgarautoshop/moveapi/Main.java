@@ -1,0 +1,77 @@
+package com.edgarautoshop.moveapi;
+
+import com.edgarautoshop.moveapi.auth.TokenMinter;
+import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
+import com.edgarautoshop.moveapi.db.DemoData;
+import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
+import com.edgarautoshop.moveapi.db.Migrations;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Start-up: config → database (configured or embedded) → migrations → demo data → service; drain on SIGTERM. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("mint-token")) {
+      System.out.println(TokenMinter.mint(List.of(args).subList(1, args.length)));
+      return;
+    }
+    AppConfig config;
+    try {
+      config = AppConfig.fromEnvironment();
+    } catch (AppConfig.InvalidConfigException ex) {
+      System.err.println("Configuration error: " + ex.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.setProperty("LOG_FORMAT", config.logFormat().name());
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    EmbeddedDatabase embedded = null;
+    DatabaseUrl db;
+    if (config.database().isPresent()) {
+      db = config.database().get();
+    } else {
+      try {
+        embedded = EmbeddedDatabase.start(config.embeddedDataDir(), EmbeddedDatabase.DEFAULT_PORT);
+      } catch (IllegalStateException ex) {
+        System.err.println(ex.getMessage());
+        System.exit(1);
+        return;
+      }
+      db = embedded.url();
+      log.info("No DATABASE_URL: using the embedded PostgreSQL in {} (port {})", config.embeddedDataDir(), db.port());
+    }
+    int applied = Migrations.apply(db);
+    log.info("Migrations applied: {}", applied);
+    if (config.seedDemoData()) {
+      int seeded = DemoData.seedIfEmpty(db, config.shopTimeZone());
+      if (seeded > 0) {
+        log.info("Seeded {} demo cards for today and tomorrow", seeded);
+      }
+    }
+    Application app = Application.start(config, db).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    if (config.authMode() == AppConfig.AuthMode.NONE) {
+      log.warn("AUTH_MODE=none: no authentication, listening on {} only (loopback)", config.host());
+    }
+    log.info("Move API {} listening; board at http://{}:{}/", config.appVersion(),
+        config.host().equals("0.0.0.0") ? "localhost" : config.host(), config.port());
+
+    EmbeddedDatabase embeddedToStop = embedded;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: draining in-flight requests");
+      try {
+        app.stop().toCompletionStage().toCompletableFuture().get(config.requestTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        if (embeddedToStop != null) {
+          embeddedToStop.close();
+        }
+      } catch (Exception ex) {
+        log.warn("Shutdown did not finish cleanly: {}", ex.toString());
+      }
+    }, "shutdown"));
+  }
+}

@@ -1,0 +1,106 @@
+package com.edgarautoshop.moveapi.appointment;
+
+import com.edgarautoshop.moveapi.web.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/** Appointment SQL: create (with a new customer and vehicle if asked), read one card, read its history. */
+public final class AppointmentRepository {
+  private static final String CARD_SQL = "SELECT " + Cards.COLUMNS + " FROM " + Cards.FROM + " WHERE a.id = $1";
+  private static final String INSERT_CUSTOMER_SQL = "INSERT INTO customers (name, phone, email) VALUES ($1, $2, $3) RETURNING id";
+  private static final String INSERT_VEHICLE_SQL =
+      "INSERT INTO vehicles (customer_id, make, model, year, vin, license_plate) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+  private static final String CUSTOMER_EXISTS_SQL = "SELECT 1 FROM customers WHERE id = $1";
+  private static final String VEHICLE_EXISTS_SQL = "SELECT 1 FROM vehicles WHERE id = $1";
+  private static final String INSERT_APPOINTMENT_SQL = """
+      INSERT INTO appointments (customer_id, vehicle_id, appt_start, appt_end, notes, total_amount, paid_amount, tech_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+      """;
+  private static final String HISTORY_SQL = """
+      SELECT m.from_status, m.to_status, m.from_version, m.to_version, m.at, m.actor, m.request_id
+      FROM appointments a LEFT JOIN appointment_moves m ON m.appointment_id = a.id
+      WHERE a.id = $1 ORDER BY m.id DESC
+      """;
+
+  private final Pool pool;
+
+  public AppointmentRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> create(NewAppointment appointment) {
+    return pool.withTransaction(conn -> customerId(conn, appointment)
+        .compose(customerId -> vehicleId(conn, appointment, customerId)
+            .compose(vehicleId -> conn.preparedQuery(INSERT_APPOINTMENT_SQL).execute(Tuple.from(new Object[] {
+                customerId, vehicleId, appointment.apptStart(), appointment.apptEnd(), appointment.notes(),
+                appointment.totalAmount(), appointment.paidAmount(), appointment.techId()}))))
+        .compose(inserted -> conn.preparedQuery(CARD_SQL).execute(Tuple.of(inserted.iterator().next().getLong("id"))))
+        .map(rows -> Cards.toJson(rows.iterator().next())));
+  }
+
+  public Future<Optional<JsonObject>> find(long id) {
+    return pool.preparedQuery(CARD_SQL).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Cards.toJson(rows.iterator().next())));
+  }
+
+  /** Empty when the appointment does not exist; newest move first otherwise. */
+  public Future<Optional<JsonArray>> history(long id) {
+    return pool.preparedQuery(HISTORY_SQL).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      JsonArray items = new JsonArray();
+      for (Row row : rows) {
+        if (row.getString("to_status") != null) {
+          items.add(new JsonObject()
+              .put("from_status", row.getString("from_status"))
+              .put("to_status", row.getString("to_status"))
+              .put("from_version", row.getInteger("from_version"))
+              .put("to_version", row.getInteger("to_version"))
+              .put("at", Cards.timestamp(row.getOffsetDateTime("at")))
+              .put("actor", row.getString("actor"))
+              .put("request_id", row.getString("request_id")));
+        }
+      }
+      return Optional.of(items);
+    });
+  }
+
+  private static Future<Long> customerId(SqlConnection conn, NewAppointment appointment) {
+    if (appointment.customerId() != null) {
+      return requireExisting(conn, CUSTOMER_EXISTS_SQL, appointment.customerId(), "customer_id");
+    }
+    JsonObject c = appointment.customer();
+    return conn.preparedQuery(INSERT_CUSTOMER_SQL)
+        .execute(Tuple.of(c.getString("name"), c.getString("phone"), c.getString("email")))
+        .map(AppointmentRepository::returnedId);
+  }
+
+  private static Future<Long> vehicleId(SqlConnection conn, NewAppointment appointment, long customerId) {
+    if (appointment.vehicleId() != null) {
+      return requireExisting(conn, VEHICLE_EXISTS_SQL, appointment.vehicleId(), "vehicle_id");
+    }
+    JsonObject v = appointment.vehicle();
+    return conn.preparedQuery(INSERT_VEHICLE_SQL)
+        .execute(Tuple.of(customerId, v.getString("make"), v.getString("model"), v.getInteger("year"),
+            v.getString("vin"), v.getString("license_plate")))
+        .map(AppointmentRepository::returnedId);
+  }
+
+  private static Future<Long> requireExisting(SqlConnection conn, String sql, long id, String field) {
+    return conn.preparedQuery(sql).execute(Tuple.of(id)).compose(rows -> rows.size() == 1
+        ? Future.succeededFuture(id)
+        : Future.failedFuture(ApiError.validation(field, "no such " + field.replace("_id", "") + " '" + id + "'")));
+  }
+
+  private static long returnedId(RowSet<Row> rows) {
+    return rows.iterator().next().getLong("id");
+  }
+}

@@ -1,0 +1,146 @@
+package com.edgarautoshop.moveapi.auth;
+
+import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.config.AppConfig.AuthMode;
+import com.edgarautoshop.moveapi.config.AppConfig.JwtSettings;
+import com.edgarautoshop.moveapi.web.ApiError;
+import com.edgarautoshop.moveapi.web.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Bearer-JWT check for /api/admin/**: signature, exp, iss, aud and a role of admin or advisor. */
+public final class Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+  private static final String ACTOR_KEY = "actor";
+  private static final Set<String> GRANTING_ROLES = Set.of("admin", "advisor");
+  private static final long JWKS_REFRESH_MS = 15 * 60 * 1000;
+
+  private final AuthMode mode;
+  private final JwtSettings settings;
+  private volatile JWTAuth jwtAuth;
+
+  private Authenticator(AuthMode mode, JwtSettings settings, JWTAuth jwtAuth) {
+    this.mode = mode;
+    this.settings = settings;
+    this.jwtAuth = jwtAuth;
+  }
+
+  /** Builds the verifier; with a JWKS URL the keys are fetched now and refreshed periodically. */
+  public static Future<Authenticator> create(Vertx vertx, AppConfig config) {
+    JwtSettings jwt = config.jwt();
+    if (config.authMode() == AuthMode.NONE) {
+      return Future.succeededFuture(new Authenticator(AuthMode.NONE, jwt, null));
+    }
+    if (jwt.jwksUrl().isEmpty()) {
+      JWTAuthOptions options = baseOptions(jwt);
+      jwt.algorithms().forEach(alg -> options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(jwt.publicKeyPem().get())));
+      return Future.succeededFuture(new Authenticator(AuthMode.JWT, jwt, JWTAuth.create(vertx, options)));
+    }
+    HttpClient client = vertx.createHttpClient();
+    return fetchJwks(vertx, client, jwt).map(auth -> {
+      Authenticator authenticator = new Authenticator(AuthMode.JWT, jwt, auth);
+      vertx.setPeriodic(JWKS_REFRESH_MS, id -> fetchJwks(vertx, client, jwt)
+          .onSuccess(fresh -> authenticator.jwtAuth = fresh)
+          .onFailure(err -> LOG.warn("JWKS refresh from {} failed; keeping the previous keys: {}", jwt.jwksUrl().get(), err.getMessage())));
+      return authenticator;
+    });
+  }
+
+  private static Future<JWTAuth> fetchJwks(Vertx vertx, HttpClient client, JwtSettings jwt) {
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(jwt.jwksUrl().get()).setTimeout(5000))
+        .compose(request -> request.send())
+        .compose(response -> response.statusCode() == 200
+            ? response.body()
+            : Future.failedFuture("JWKS URL answered HTTP " + response.statusCode()))
+        .map(body -> {
+          JsonArray keys = body.toJsonObject().getJsonArray("keys", new JsonArray());
+          JWTAuthOptions options = baseOptions(jwt);
+          for (Object key : keys) {
+            JsonObject jwk = (JsonObject) key;
+            // Only keys for the configured asymmetric algorithms; an HMAC ("oct") key is never accepted.
+            if (!"oct".equals(jwk.getString("kty")) && jwt.algorithms().contains(jwk.getString("alg", jwt.algorithms().get(0)))) {
+              options.addJwk(jwk.copy().put("alg", jwk.getString("alg", jwt.algorithms().get(0))));
+            }
+          }
+          return JWTAuth.create(vertx, options);
+        });
+  }
+
+  private static JWTAuthOptions baseOptions(JwtSettings jwt) {
+    JWTOptions verify = new JWTOptions().setLeeway(jwt.leewaySeconds()).setIgnoreExpiration(false);
+    jwt.issuer().ifPresent(verify::setIssuer);
+    if (!jwt.audience().isEmpty()) {
+      verify.setAudience(jwt.audience());
+    }
+    return new JWTAuthOptions().setJWTOptions(verify);
+  }
+
+  /** The token's subject, or "demo" when auth is off; recorded as the move history's actor. */
+  public static String actor(RoutingContext ctx) {
+    return ctx.get(ACTOR_KEY);
+  }
+
+  public boolean enabled() {
+    return mode == AuthMode.JWT;
+  }
+
+  public void handle(RoutingContext ctx) {
+    if (mode == AuthMode.NONE) {
+      ctx.put(ACTOR_KEY, "demo");
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      unauthorized(ctx, "A bearer token is required.");
+      return;
+    }
+    jwtAuth.authenticate(new TokenCredentials(header.substring(7).trim())).onComplete(result -> {
+      if (result.failed()) {
+        unauthorized(ctx, "The bearer token is invalid or expired.");
+        return;
+      }
+      JsonObject claims = result.result().principal();
+      if (!claims.containsKey("exp")) {
+        unauthorized(ctx, "The bearer token has no expiry (exp).");
+        return;
+      }
+      if (!grantsAccess(claims.getValue(settings.roleClaim()))) {
+        Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the admin or advisor role."));
+        return;
+      }
+      ctx.put(ACTOR_KEY, claims.getString("sub", "unknown"));
+      ctx.next();
+    });
+  }
+
+  private static boolean grantsAccess(Object roleClaim) {
+    if (roleClaim instanceof String role) {
+      return GRANTING_ROLES.contains(role) || List.of(role.split("[ ,]")).stream().anyMatch(GRANTING_ROLES::contains);
+    }
+    if (roleClaim instanceof JsonArray roles) {
+      return roles.stream().anyMatch(GRANTING_ROLES::contains);
+    }
+    return false;
+  }
+
+  private static void unauthorized(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    Responses.fail(ctx, new ApiError(401, "unauthorized", message));
+  }
+}

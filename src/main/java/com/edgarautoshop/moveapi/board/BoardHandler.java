@@ -1,0 +1,86 @@
+package com.edgarautoshop.moveapi.board;
+
+import com.edgarautoshop.moveapi.appointment.Cards;
+import com.edgarautoshop.moveapi.appointment.Workflow;
+import com.edgarautoshop.moveapi.web.ApiError;
+import com.edgarautoshop.moveapi.web.Responses;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The board, the day's stats and the workflow table. */
+public final class BoardHandler {
+  private final BoardRepository repository;
+  private final ZoneId shopZone;
+
+  public BoardHandler(BoardRepository repository, ZoneId shopZone) {
+    this.repository = repository;
+    this.shopZone = shopZone;
+  }
+
+  public void board(RoutingContext ctx) {
+    LocalDate date = date(ctx);
+    repository.cards(dayStart(date), dayStart(date.plusDays(1)))
+        .onSuccess(cards -> {
+          JsonObject columns = new JsonObject();
+          Map<String, Integer> counts = new HashMap<>();
+          Workflow.STATUSES.forEach(status -> columns.put(status, new JsonObject().put("items", new JsonArray())));
+          for (JsonObject card : cards) {
+            String status = card.getString("status");
+            columns.getJsonObject(status).getJsonArray("items").add(card);
+            counts.merge(status, 1, Integer::sum);
+          }
+          JsonObject stats = dayStats(counts);
+          Responses.ok(ctx, new JsonObject().put("date", date.toString()).put("columns", columns).put("stats", stats));
+        })
+        .onFailure(failure -> Responses.fail(ctx, failure));
+  }
+
+  public void stats(RoutingContext ctx) {
+    LocalDate date = date(ctx);
+    repository.counts(dayStart(date), dayStart(date.plusDays(1)))
+        .onSuccess(day -> Responses.ok(ctx, new JsonObject().put("date", date.toString())
+            .mergeIn(dayStats(day.statusCounts()))
+            .put("unpaidTotal", Cards.money(day.unpaidTotal()))))
+        .onFailure(failure -> Responses.fail(ctx, failure));
+  }
+
+  public void workflow(RoutingContext ctx) {
+    Responses.ok(ctx, Workflow.toJson());
+  }
+
+  private static JsonObject dayStats(Map<String, Integer> counts) {
+    JsonObject statusCounts = new JsonObject();
+    Workflow.STATUSES.forEach(status -> statusCounts.put(status, counts.getOrDefault(status, 0)));
+    int jobs = counts.values().stream().mapToInt(Integer::intValue).sum();
+    int onPrem = List.of("in_progress", "ready").stream().mapToInt(s -> counts.getOrDefault(s, 0)).sum();
+    return new JsonObject().put("jobsToday", jobs).put("onPrem", onPrem).put("statusCounts", statusCounts);
+  }
+
+  private OffsetDateTime dayStart(LocalDate date) {
+    return date.atStartOfDay(shopZone).toOffsetDateTime();
+  }
+
+  private LocalDate date(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("date");
+    if (raw == null || raw.isEmpty()) {
+      return LocalDate.now(shopZone);
+    }
+    try {
+      if (!raw.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        throw new DateTimeParseException("not YYYY-MM-DD", raw, 0);
+      }
+      return LocalDate.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE);
+    } catch (DateTimeParseException ex) {
+      throw ApiError.validation("date", "must be a calendar date written YYYY-MM-DD");
+    }
+  }
+}

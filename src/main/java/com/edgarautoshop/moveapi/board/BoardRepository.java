@@ -1,0 +1,56 @@
+package com.edgarautoshop.moveapi.board;
+
+import com.edgarautoshop.moveapi.appointment.Cards;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The board's SQL: one local day is a half-open range on appt_start, served by its index. */
+public final class BoardRepository {
+  private static final String BOARD_SQL = "SELECT " + Cards.COLUMNS + " FROM " + Cards.FROM
+      + " WHERE a.appt_start >= $1 AND a.appt_start < $2 ORDER BY a.position, a.appt_start, a.id";
+  private static final String STATS_SQL = """
+      SELECT status, count(*) AS cards,
+             coalesce(sum(greatest(total_amount - paid_amount, 0)) FILTER (WHERE status NOT IN ('completed', 'no_show')), 0) AS unpaid
+      FROM appointments WHERE appt_start >= $1 AND appt_start < $2 GROUP BY status
+      """;
+
+  /** Cards per status and the unpaid total of one day. */
+  public record DayCounts(Map<String, Integer> statusCounts, BigDecimal unpaidTotal) {}
+
+  private final Pool pool;
+
+  public BoardRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<JsonObject>> cards(OffsetDateTime from, OffsetDateTime to) {
+    return pool.preparedQuery(BOARD_SQL).execute(Tuple.of(from, to)).map(rows -> {
+      List<JsonObject> cards = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        cards.add(Cards.toJson(row));
+      }
+      return cards;
+    });
+  }
+
+  public Future<DayCounts> counts(OffsetDateTime from, OffsetDateTime to) {
+    return pool.preparedQuery(STATS_SQL).execute(Tuple.of(from, to)).map(rows -> {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      BigDecimal unpaid = BigDecimal.ZERO;
+      for (Row row : rows) {
+        counts.put(row.getString("status"), row.getLong("cards").intValue());
+        unpaid = unpaid.add(row.getBigDecimal("unpaid"));
+      }
+      return new DayCounts(counts, unpaid);
+    });
+  }
+}

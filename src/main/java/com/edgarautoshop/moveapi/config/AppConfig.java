@@ -1,0 +1,221 @@
+package com.edgarautoshop.moveapi.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of the service, read once from the environment and validated at start. */
+public record AppConfig(
+    String host,
+    int port,
+    Optional<DatabaseUrl> database,
+    String embeddedDataDir,
+    int dbPoolSize,
+    Duration poolWaitTimeout,
+    Duration requestTimeout,
+    ZoneId shopTimeZone,
+    AuthMode authMode,
+    JwtSettings jwt,
+    LogFormat logFormat,
+    boolean seedDemoData,
+    String appVersion) {
+
+  public enum AuthMode { JWT, NONE }
+
+  public enum LogFormat { JSON, TEXT }
+
+  /** Where Postgres is; built from DATABASE_URL or the PG* variables. */
+  public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
+    }
+  }
+
+  public record JwtSettings(
+      Optional<String> jwksUrl,
+      Optional<String> publicKeyPem,
+      List<String> algorithms,
+      Optional<String> issuer,
+      List<String> audience,
+      String roleClaim,
+      int leewaySeconds) {}
+
+  /** Thrown with one sentence naming the variable at fault. */
+  public static final class InvalidConfigException extends RuntimeException {
+    public InvalidConfigException(String message) {
+      super(message);
+    }
+  }
+
+  public static AppConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static AppConfig from(Map<String, String> env) {
+    Env e = new Env(env);
+    Optional<DatabaseUrl> database = e.database();
+    AuthMode authMode = e.enumValue("AUTH_MODE", AuthMode.class, database.isPresent() ? AuthMode.JWT : AuthMode.NONE);
+    String host = e.string("HOST", authMode == AuthMode.NONE ? "127.0.0.1" : "0.0.0.0");
+    if (authMode == AuthMode.NONE && !isLoopback(host)) {
+      throw new InvalidConfigException("HOST must be a loopback address (127.0.0.1, ::1 or localhost) when AUTH_MODE=none, got '" + host + "'");
+    }
+    JwtSettings jwt = new JwtSettings(
+        e.optional("JWT_JWKS_URL"),
+        e.optional("JWT_PUBLIC_KEY"),
+        List.of(e.string("JWT_ALGORITHMS", "RS256").split(",")),
+        e.optional("JWT_ISSUER"),
+        e.optional("JWT_AUDIENCE").map(a -> List.of(a.split(","))).orElse(List.of()),
+        e.string("JWT_ROLE_CLAIM", "roles"),
+        e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60));
+    if (authMode == AuthMode.JWT) {
+      if (jwt.jwksUrl().isEmpty() && jwt.publicKeyPem().isEmpty()) {
+        throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
+      }
+      jwt.jwksUrl().ifPresent(u -> e.requireUri("JWT_JWKS_URL", u));
+      for (String alg : jwt.algorithms()) {
+        if (!List.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512").contains(alg)) {
+          throw new InvalidConfigException("JWT_ALGORITHMS may list only asymmetric algorithms (RS*, ES*, PS*), got '" + alg + "'");
+        }
+      }
+    }
+    return new AppConfig(
+        host,
+        e.integer("PORT", 8080, 0, 65535),
+        database,
+        e.string("EMBEDDED_DATA_DIR", System.getProperty("user.home") + "/.move-api/pgdata"),
+        e.integer("DB_POOL_SIZE", 16, 1, 500),
+        Duration.ofMillis(e.integer("DB_POOL_WAIT_MS", 2000, 1, 60_000)),
+        Duration.ofMillis(e.integer("REQUEST_TIMEOUT", 5000, 100, 120_000)),
+        e.zone("SHOP_TIME_ZONE", "UTC"),
+        authMode,
+        jwt,
+        e.enumValue("LOG_FORMAT", LogFormat.class, LogFormat.JSON),
+        e.bool("SEED_DEMO_DATA", database.isEmpty()),
+        e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  /** Typed reads of the environment, each failure naming its variable. */
+  private record Env(Map<String, String> env) {
+    Optional<String> optional(String name) {
+      return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    String string(String name, String fallback) {
+      return optional(name).orElse(fallback);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int value = Integer.parseInt(raw.get());
+        if (value < min || value > max) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException ex) {
+        throw new InvalidConfigException(name + " must be an integer between " + min + " and " + max + ", got '" + raw.get() + "'");
+      }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      return switch (raw.get().toLowerCase()) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new InvalidConfigException(name + " must be true or false, got '" + raw.get() + "'");
+      };
+    }
+
+    <T extends Enum<T>> T enumValue(String name, Class<T> type, T fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        return Enum.valueOf(type, raw.get().toUpperCase());
+      } catch (IllegalArgumentException ex) {
+        throw new InvalidConfigException(name + " must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase() + ", got '" + raw.get() + "'");
+      }
+    }
+
+    ZoneId zone(String name, String fallback) {
+      String raw = string(name, fallback);
+      try {
+        return ZoneId.of(raw);
+      } catch (RuntimeException ex) {
+        throw new InvalidConfigException(name + " must be an IANA time zone such as Europe/Berlin, got '" + raw + "'");
+      }
+    }
+
+    URI requireUri(String name, String raw) {
+      try {
+        URI uri = URI.create(raw);
+        if (uri.getHost() == null || uri.getScheme() == null) {
+          throw new IllegalArgumentException();
+        }
+        return uri;
+      } catch (IllegalArgumentException ex) {
+        throw new InvalidConfigException(name + " must be an absolute URL, got '" + raw + "'");
+      }
+    }
+
+    Optional<DatabaseUrl> database() {
+      Optional<String> url = optional("DATABASE_URL");
+      if (url.isPresent()) {
+        return Optional.of(parseDatabaseUrl(url.get()));
+      }
+      Optional<String> pgHost = optional("PGHOST");
+      return pgHost.map(h -> new DatabaseUrl(h, integer("PGPORT", 5432, 1, 65535), string("PGDATABASE", "postgres"),
+          string("PGUSER", "postgres"), string("PGPASSWORD", ""), sslMode(string("PGSSLMODE", "prefer"), "PGSSLMODE")));
+    }
+
+    DatabaseUrl parseDatabaseUrl(String raw) {
+      URI uri = requireUri("DATABASE_URL", raw);
+      if (!uri.getScheme().equals("postgres") && !uri.getScheme().equals("postgresql")) {
+        throw new InvalidConfigException("DATABASE_URL must start with postgresql://, got scheme '" + uri.getScheme() + "'");
+      }
+      String user = "postgres";
+      String password = "";
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        user = decode(parts[0]);
+        password = parts.length > 1 ? decode(parts[1]) : "";
+      }
+      String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+      String sslMode = "prefer";
+      if (uri.getQuery() != null) {
+        for (String pair : uri.getQuery().split("&")) {
+          String[] kv = pair.split("=", 2);
+          if (kv[0].equals("sslmode") && kv.length == 2) {
+            sslMode = sslMode(kv[1], "DATABASE_URL sslmode");
+          }
+        }
+      }
+      return new DatabaseUrl(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, user, password, sslMode);
+    }
+
+    private static String decode(String s) {
+      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String sslMode(String mode, String name) {
+      if (!List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
+        throw new InvalidConfigException(name + " must be one of disable, prefer, require, verify-ca, verify-full; got '" + mode + "'");
+      }
+      return mode;
+    }
+  }
+}

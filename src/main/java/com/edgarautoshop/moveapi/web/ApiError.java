@@ -1,0 +1,51 @@
+package com.edgarautoshop.moveapi.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** A contract error: HTTP status, snake_case code, a human sentence and optional extra fields. */
+public final class ApiError extends RuntimeException {
+  private final int status;
+  private final String code;
+  private final JsonObject extra;
+
+  public ApiError(int status, String code, String message, JsonObject extra) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.extra = extra;
+  }
+
+  public ApiError(int status, String code, String message) {
+    this(status, code, message, new JsonObject());
+  }
+
+  public static ApiError notFound(String message) {
+    return new ApiError(404, "not_found", message);
+  }
+
+  public static ApiError validation(String field, String message) {
+    return validation(new JsonArray().add(new JsonObject().put("field", field).put("message", message)));
+  }
+
+  public static ApiError validation(JsonArray details) {
+    return new ApiError(400, "validation_error", "The request is not valid.", new JsonObject().put("details", details));
+  }
+
+  public static ApiError unavailable(String message) {
+    return new ApiError(503, "unavailable", message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public JsonObject body() {
+    return new JsonObject().put("ok", false)
+        .put("error", new JsonObject().put("code", code).put("message", getMessage()).mergeIn(extra));
+  }
+}

@@ -1,0 +1,117 @@
+package com.edgarautoshop.moveapi.web;
+
+import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
+import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
+import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.board.BoardHandler;
+import com.edgarautoshop.moveapi.board.BoardRepository;
+import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.move.MoveHandler;
+import com.edgarautoshop.moveapi.move.MoveRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** The one place where routes, body limit, auth, timeout and error mapping are assembled. */
+public final class HttpVerticle extends VerticleBase {
+  private final AppConfig config;
+  private final Pool pool;
+  private final Authenticator authenticator;
+  private final Readiness readiness;
+
+  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness) {
+    this.config = config;
+    this.pool = pool;
+    this.authenticator = authenticator;
+    this.readiness = readiness;
+  }
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer();
+    return server.requestHandler(router()).listen(config.port(), config.host());
+  }
+
+  /** Stops accepting connections and gives in-flight requests up to the request timeout to finish. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+  }
+
+  Router router() {
+    AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
+    BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
+    MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool));
+    Router router = Router.router(vertx);
+
+    router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
+    router.route().handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+    router.get("/healthz").handler(ctx -> Responses.ok(ctx, new JsonObject()
+        .put("status", "ok").put("service", "edgar-auto-shop").put("runtime", "vertx").put("version", config.appVersion())));
+    router.get("/readyz").handler(readiness::handle);
+
+    router.route("/api/admin/*").handler(authenticator::handle);
+    router.post("/api/admin/*").handler(RequestBodies::requireJsonContentType);
+    router.post("/api/admin/*").handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
+    router.get("/api/admin/workflow").handler(board::workflow);
+    router.get("/api/admin/appointments/board").handler(board::board);
+    router.get("/api/admin/dashboard/stats").handler(board::stats);
+    router.post("/api/admin/appointments").handler(appointments::create);
+    router.get("/api/admin/appointments/:id").handler(appointments::get);
+    router.get("/api/admin/appointments/:id/history").handler(appointments::history);
+    router.post("/api/admin/appointments/:id/move").handler(move::handle);
+
+    router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
+    router.route().failureHandler(HttpVerticle::failure);
+    return router;
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure != null) {
+      Responses.fail(ctx, failure);
+      return;
+    }
+    Responses.fail(ctx, switch (ctx.statusCode()) {
+      case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
+      case 503 -> ApiError.unavailable("The request did not finish in time; retry shortly.");
+      case 404 -> ApiError.notFound("No such resource.");
+      default -> new ApiError(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, "internal_error", "The request failed.");
+    });
+  }
+
+  /** A path served under other methods answers 405 with Allow; anything else 404. */
+  private static void notFoundOrMethodNotAllowed(RoutingContext ctx, Router router) {
+    String path = ctx.request().path();
+    Set<String> allowed = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      if (route.methods() != null && route.getPath() != null && !route.getPath().endsWith("*") && matches(route.getPath(), path)) {
+        allowed.addAll(route.methods().stream().map(HttpMethod::name).collect(Collectors.toSet()));
+      }
+    }
+    if (allowed.isEmpty()) {
+      Responses.fail(ctx, ApiError.notFound("No route for " + path + "."));
+      return;
+    }
+    ctx.response().putHeader("Allow", String.join(", ", allowed));
+    Responses.fail(ctx, new ApiError(405, "method_not_allowed", ctx.request().method().name() + " is not allowed on " + path + "."));
+  }
+
+  private static boolean matches(String template, String path) {
+    return path.matches(template.replaceAll(":[a-z]+", "[^/]+"));
+  }
+}

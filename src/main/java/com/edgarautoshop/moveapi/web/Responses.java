@@ -1,0 +1,85 @@
+package com.edgarautoshop.moveapi.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that writes the contract's envelope, for successes and for every failure. */
+public final class Responses {
+  private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  private Responses() {}
+
+  public static Future<Void> ok(RoutingContext ctx, JsonObject data) {
+    return send(ctx, 200, new JsonObject().put("ok", true).put("data", data));
+  }
+
+  public static Future<Void> created(RoutingContext ctx, JsonObject data) {
+    return send(ctx, 201, new JsonObject().put("ok", true).put("data", data));
+  }
+
+  public static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
+    return sendRaw(ctx, status, body.encode());
+  }
+
+  public static Future<Void> sendRaw(RoutingContext ctx, int status, String body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return Future.succeededFuture();
+    }
+    if (status == 503) {
+      response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    }
+    return response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
+  }
+
+  /** Sends the failure as an envelope; used by handlers' onFailure and the router's failure handler. */
+  public static void fail(RoutingContext ctx, Throwable failure) {
+    ApiError error = toApiError(failure);
+    if (error.status() >= 500 && !error.code().equals("deadlock")) {
+      LOG.warn("request failed: {} {} -> {}", ctx.request().method(), ctx.request().path(), error.code(), failure);
+    }
+    send(ctx, error.status(), error.body());
+  }
+
+  /** Maps anything thrown on a request path to a contract error without leaking driver text. */
+  public static ApiError toApiError(Throwable failure) {
+    if (failure instanceof ApiError apiError) {
+      return apiError;
+    }
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      if (state.equals("40P01") || state.equals("40001")) {
+        return new ApiError(503, "deadlock", "The database aborted the move twice because of concurrent moves; retry shortly.");
+      }
+      if (state.equals("57014") || state.equals("55P03") || state.startsWith("08") || state.startsWith("57P")) {
+        return ApiError.unavailable("The database did not answer in time; retry shortly.");
+      }
+      return new ApiError(500, "internal_error", "An unexpected database error occurred.");
+    }
+    if (failure instanceof ConnectException || failure instanceof TimeoutException
+        || failure instanceof io.vertx.core.http.HttpClosedException
+        || failure instanceof io.netty.channel.ConnectTimeoutException
+        || failure instanceof io.vertx.sqlclient.ClosedConnectionException
+        || (failure instanceof VertxException && isConnectionProblem(failure.getMessage()))) {
+      return ApiError.unavailable("The database is unavailable; retry shortly.");
+    }
+    return new ApiError(500, "internal_error", "An unexpected error occurred.");
+  }
+
+  private static boolean isConnectionProblem(String message) {
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase();
+    return m.contains("timeout") || m.contains("connection") || m.contains("closed") || m.contains("wait queue") || m.contains("pool");
+  }
+}
