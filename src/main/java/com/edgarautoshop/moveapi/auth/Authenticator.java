@@ -115,9 +115,14 @@ public final class Authenticator {
         unauthorized(ctx, "The bearer token is invalid or expired.");
         return;
       }
-      JsonObject claims = result.result().principal();
+      // vertx-auth-jwt keeps the decoded claims under the user's "accessToken" attribute
+      JsonObject claims = result.result().attributes().getJsonObject("accessToken", new JsonObject());
       if (!claims.containsKey("exp")) {
         unauthorized(ctx, "The bearer token has no expiry (exp).");
+        return;
+      }
+      if (!settings.audience().isEmpty() && !intersects(claims.getValue("aud"), settings.audience())) {
+        unauthorized(ctx, "The bearer token is not meant for this service (aud).");
         return;
       }
       if (!grantsAccess(claims.getValue(settings.roleClaim()))) {
@@ -130,11 +135,16 @@ public final class Authenticator {
   }
 
   private static boolean grantsAccess(Object roleClaim) {
-    if (roleClaim instanceof String role) {
-      return GRANTING_ROLES.contains(role) || List.of(role.split("[ ,]")).stream().anyMatch(GRANTING_ROLES::contains);
+    return intersects(roleClaim, GRANTING_ROLES);
+  }
+
+  /** A claim that is a string (space- or comma-separated) or an array of strings, matched against accepted values. */
+  private static boolean intersects(Object claim, java.util.Collection<String> accepted) {
+    if (claim instanceof String value) {
+      return List.of(value.split("[ ,]")).stream().anyMatch(accepted::contains);
     }
-    if (roleClaim instanceof JsonArray roles) {
-      return roles.stream().anyMatch(GRANTING_ROLES::contains);
+    if (claim instanceof JsonArray values) {
+      return values.stream().anyMatch(accepted::contains);
     }
     return false;
   }

@@ -92,7 +92,7 @@ public record AppConfig(
         e.zone("SHOP_TIME_ZONE", "UTC"),
         authMode,
         jwt,
-        e.enumValue("LOG_FORMAT", LogFormat.class, LogFormat.JSON),
+        e.enumValue("LOG_FORMAT", LogFormat.class, database.isPresent() ? LogFormat.JSON : LogFormat.TEXT),
         e.bool("SEED_DEMO_DATA", database.isEmpty()),
         e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")));
   }

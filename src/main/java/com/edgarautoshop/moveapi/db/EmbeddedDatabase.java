@@ -18,6 +18,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.url = new DatabaseUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "", "disable");
   }
 
+  /** Port 0 picks a free one (tests). */
   public static EmbeddedDatabase start(String dataDir, int port) throws IOException {
     if ("root".equals(System.getProperty("user.name"))) {
       throw new IllegalStateException("The embedded PostgreSQL cannot run as root (PostgreSQL refuses to), so either run "
@@ -25,12 +26,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     Path dir = Path.of(dataDir);
     Files.createDirectories(dir);
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(dir)
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .start();
-    return new EmbeddedDatabase(postgres);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false);
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return new EmbeddedDatabase(builder.start());
   }
 
   public DatabaseUrl url() {

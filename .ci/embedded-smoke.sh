@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's run command on the embedded PostgreSQL: as a normal user it starts, migrates, seeds
+# today's demo cards and serves the board API; as root it refuses with a clear sentence.
+set -euo pipefail
+jar=$(readlink -f "$1")
+user=moveapi-ci
+port=18089
+
+out=$(env -u DATABASE_URL -u PGHOST java -jar "$jar" 2>&1 || true)
+if [ "$(id -u)" = 0 ]; then
+  echo "$out" | grep -q "cannot run as root" || { echo "FAIL: no clear message as root:"; echo "$out"; exit 1; }
+  echo "ok: as root the embedded default refuses clearly"
+fi
+
+id "$user" >/dev/null 2>&1 || useradd -m "$user"
+work=$(su "$user" -c 'mktemp -d')
+cp "$jar" "$work/move-api.jar" && chown "$user" "$work/move-api.jar"
+su "$user" -c "cd $work && PORT=$port EMBEDDED_DATA_DIR=$work/pgdata java -jar move-api.jar > $work/service.log 2>&1 & echo \$! > $work/pid"
+cleanup() { kill "$(cat "$work/pid")" 2>/dev/null || true; sleep 3; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 1
+done
+board=$(curl -fsS "http://127.0.0.1:$port/api/admin/appointments/board")
+jobs=$(echo "$board" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["stats"]["jobsToday"])')
+if [ "$jobs" -lt 1 ]; then
+  echo "FAIL: no demo cards today"; cat "$work/service.log"; exit 1
+fi
+grep -q "board at http://127.0.0.1:$port/" "$work/service.log" || { echo "FAIL: board URL not printed"; cat "$work/service.log"; exit 1; }
+echo "ok: embedded default as '$user' served $jobs demo cards for today"

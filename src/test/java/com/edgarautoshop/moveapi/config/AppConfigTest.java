@@ -1,0 +1,72 @@
+package com.edgarautoshop.moveapi.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.edgarautoshop.moveapi.config.AppConfig.AuthMode;
+import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
+import java.nio.file.Files;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Start-up validation: defaults, typed values, and one clear sentence naming the bad variable. */
+class AppConfigTest {
+
+  @Test
+  void noDatabaseMeansEmbeddedDemoWithoutAuthOnLoopback() {
+    AppConfig config = AppConfig.from(Map.of());
+    assertThat(config.database()).isEmpty();
+    assertThat(config.authMode()).isEqualTo(AuthMode.NONE);
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.seedDemoData()).isTrue();
+    assertThat(config.shopTimeZone()).isEqualTo(ZoneId.of("UTC"));
+  }
+
+  @Test
+  void databaseUrlIsParsedWithTls() {
+    AppConfig config = AppConfig.from(Map.of("DATABASE_URL", "postgresql://app:p%40ss@db.example:6543/shop?sslmode=require",
+        "JWT_PUBLIC_KEY", "pem", "SHOP_TIME_ZONE", "Europe/Berlin", "DB_POOL_SIZE", "32"));
+    AppConfig.DatabaseUrl db = config.database().orElseThrow();
+    assertThat(db.host()).isEqualTo("db.example");
+    assertThat(db.port()).isEqualTo(6543);
+    assertThat(db.database()).isEqualTo("shop");
+    assertThat(db.user()).isEqualTo("app");
+    assertThat(db.password()).isEqualTo("p@ss");
+    assertThat(db.sslMode()).isEqualTo("require");
+    assertThat(config.authMode()).isEqualTo(AuthMode.JWT);
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.dbPoolSize()).isEqualTo(32);
+  }
+
+  @Test
+  void pgVariablesWorkToo() {
+    AppConfig config = AppConfig.from(Map.of("PGHOST", "pg", "PGUSER", "u", "PGDATABASE", "d", "AUTH_MODE", "none", "HOST", "::1"));
+    assertThat(config.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://pg:5432/d?sslmode=prefer");
+  }
+
+  @Test
+  void badValuesNameTheirVariable() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("PORT", "http"))).hasMessageStartingWith("PORT ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DB_POOL_SIZE", "0"))).hasMessageStartingWith("DB_POOL_SIZE ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("SHOP_TIME_ZONE", "Mars/Base"))).hasMessageStartingWith("SHOP_TIME_ZONE ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("LOG_FORMAT", "xml"))).hasMessageStartingWith("LOG_FORMAT ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "mysql://x/y"))).hasMessageContaining("DATABASE_URL");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "postgresql://h/d?sslmode=sometimes"))).hasMessageContaining("sslmode");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "postgresql://h/d"))).hasMessageContaining("JWT_JWKS_URL or JWT_PUBLIC_KEY");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "none", "HOST", "0.0.0.0"))).hasMessageStartingWith("HOST must be a loopback");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", "k", "JWT_ALGORITHMS", "HS256")))
+        .hasMessageStartingWith("JWT_ALGORITHMS");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("JWT_LEEWAY_SECONDS", "120"))).hasMessageStartingWith("JWT_LEEWAY_SECONDS");
+  }
+
+  @Test
+  void embeddedServerRefusesRootWithAClearSentence() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only meaningful as root");
+    assertThatThrownBy(() -> EmbeddedDatabase.start(Files.createTempDirectory("pg").toString(), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot run as root")
+        .hasMessageContaining("DATABASE_URL");
+  }
+}

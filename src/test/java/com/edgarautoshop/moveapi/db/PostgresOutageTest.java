@@ -1,0 +1,54 @@
+package com.edgarautoshop.moveapi.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
+import com.edgarautoshop.moveapi.testing.Api;
+import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.TcpProxy;
+import com.edgarautoshop.moveapi.testing.TestPostgres;
+import com.edgarautoshop.moveapi.testing.TestService;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** PostgreSQL going away mid-test: clear 503s within the request timeout, then recovery without a restart. */
+class PostgresOutageTest {
+
+  @Test
+  void answers503WhileDownAndRecoversByItself() throws Exception {
+    DatabaseUrl real = TestPostgres.url();
+    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
+         TestService service = TestService.start(
+             new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
+             Map.of("REQUEST_TIMEOUT", "2000", "DB_POOL_WAIT_MS", "1000"))) {
+      Api api = service.api();
+      String id = api.createCard(Api.freshDate(), 9).getString("id");
+      assertThat(api.get("/readyz").status()).isEqualTo(200);
+
+      proxy.cut();
+      long started = System.nanoTime();
+      Reply move = api.move(id, "in_progress", 1);
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertThat(move.status()).isEqualTo(503);
+      assertThat(move.error().getString("code")).isEqualTo("unavailable");
+      assertThat(move.header("Retry-After")).isNotBlank();
+      assertThat(tookMs).as("bounded by REQUEST_TIMEOUT (2 s) plus slack").isLessThan(4000);
+      assertThat(api.get("/readyz").status()).isEqualTo(503);
+      assertThat(api.get("/healthz").status()).as("liveness needs no database").isEqualTo(200);
+      assertThat(api.get("/api/admin/appointments/" + id).status()).isEqualTo(503);
+
+      proxy.open();
+      Reply recovered = null;
+      for (int i = 0; i < 40; i++) {
+        recovered = api.move(id, "in_progress", 1);
+        if (recovered.status() != 503) {
+          break;
+        }
+        Thread.sleep(250);
+      }
+      assertThat(recovered.status()).isEqualTo(200);
+      assertThat(api.get("/readyz").status()).isEqualTo(200);
+      assertThat(api.historyCount(id)).isEqualTo(1);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package com.edgarautoshop.moveapi.move;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.edgarautoshop.moveapi.testing.Api;
+import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.TestPostgres;
+import com.edgarautoshop.moveapi.testing.TestService;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Deadlocks and serialization failures from a real PostgreSQL: one retry, then 503 deadlock. */
+class DeadlockTest {
+  private static TestService service;
+  private static Api api;
+
+  @BeforeAll
+  static void start() {
+    service = TestService.start();
+    api = service.api();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    service.close();
+  }
+
+  /**
+   * A real lock cycle: the blocker locks the card, the move waits for it while holding its table
+   * locks, then the blocker asks for a table lock the move holds. The move (waiting first, with the
+   * shorter deadlock_timeout) is the victim, retries once, and succeeds after the blocker leaves.
+   */
+  @Test
+  void realDeadlockIsRetriedOnceThenSucceeds() throws Exception {
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    try (Connection blocker = TestPostgres.jdbc(); Statement sql = blocker.createStatement()) {
+      blocker.setAutoCommit(false);
+      sql.execute("SET deadlock_timeout = '20s'");
+      sql.execute("SELECT id FROM appointments WHERE id = " + id + " FOR UPDATE");
+      CompletableFuture<Reply> move = CompletableFuture.supplyAsync(() -> api.move(id, "in_progress", 1, "X-Correlation-Id", "real-deadlock-" + id));
+      awaitMoveWaitingOnLock();
+      sql.execute("LOCK TABLE appointment_moves IN SHARE MODE");
+      blocker.rollback();
+      Reply reply = move.get(20, TimeUnit.SECONDS);
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.data().getInteger("version")).isEqualTo(2);
+    }
+    assertThat(api.historyCount(id)).isEqualTo(1);
+    assertThat(deadlocksSeenByPostgres()).isPositive();
+  }
+
+  @Test
+  void secondDeadlockInARowIs503WithRetryAfterAndChangesNothing() throws Exception {
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    try (FailingHistoryInsert trigger = new FailingHistoryInsert("40P01", "always")) {
+      Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
+      assertThat(reply.status()).isEqualTo(503);
+      assertThat(reply.error().getString("code")).isEqualTo("deadlock");
+      assertThat(reply.header("Retry-After")).isNotBlank();
+      assertThat(trigger.attempts()).as("one attempt plus exactly one retry").isEqualTo(2);
+    }
+    assertThat(api.card(id).getInteger("version")).isEqualTo(1);
+    assertThat(api.historyCount(id)).isZero();
+  }
+
+  @Test
+  void serializationFailureOnceIsRetriedAndSucceeds() throws Exception {
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    try (FailingHistoryInsert trigger = new FailingHistoryInsert("40001", "first")) {
+      Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(trigger.attempts()).isEqualTo(2);
+    }
+    assertThat(api.historyCount(id)).isEqualTo(1);
+  }
+
+  @Test
+  void otherDatabaseErrorsAreNotRetried() throws Exception {
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    try (FailingHistoryInsert trigger = new FailingHistoryInsert("23514", "always")) {
+      Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
+      assertThat(reply.status()).isEqualTo(500);
+      assertThat(reply.error().getString("code")).isEqualTo("internal_error");
+      assertThat(reply.raw().body()).doesNotContain("23514").doesNotContain("trigger");
+      assertThat(trigger.attempts()).isEqualTo(1);
+    }
+  }
+
+  private static void awaitMoveWaitingOnLock() throws Exception {
+    try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement()) {
+      for (int i = 0; i < 200; i++) {
+        try (ResultSet rs = sql.executeQuery(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND wait_event_type = 'Lock'")) {
+          rs.next();
+          if (rs.getInt(1) > 0) {
+            return;
+          }
+        }
+        Thread.sleep(25);
+      }
+    }
+    throw new AssertionError("the move never waited on the blocker's lock");
+  }
+
+  private static long deadlocksSeenByPostgres() throws Exception {
+    try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement();
+         ResultSet rs = sql.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * A trigger that makes PostgreSQL itself raise the given SQLSTATE when a marked request writes its
+   * history row ("always", or only on the "first" attempt). Attempts are counted with a sequence,
+   * which a rollback does not undo.
+   */
+  private static final class FailingHistoryInsert implements AutoCloseable {
+    private final String suffix = Long.toString(System.nanoTime());
+    private final String marker = "fail-" + suffix;
+
+    FailingHistoryInsert(String sqlState, String when) throws Exception {
+      String condition = when.equals("first") ? "n = 1" : "true";
+      try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement()) {
+        sql.execute("CREATE SEQUENCE attempts_" + suffix);
+        sql.execute("CREATE FUNCTION fail_" + suffix + "() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            + "DECLARE n bigint; BEGIN "
+            + "IF NEW.request_id = '" + marker + "' THEN n := nextval('attempts_" + suffix + "'); "
+            + "IF " + condition + " THEN RAISE EXCEPTION 'injected' USING ERRCODE = '" + sqlState + "'; END IF; END IF; "
+            + "RETURN NEW; END $$");
+        sql.execute("CREATE TRIGGER fail_" + suffix + " BEFORE INSERT ON appointment_moves FOR EACH ROW EXECUTE FUNCTION fail_" + suffix + "()");
+      }
+    }
+
+    String marker() {
+      return marker;
+    }
+
+    long attempts() throws Exception {
+      try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement();
+           ResultSet rs = sql.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM attempts_" + suffix)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement()) {
+        sql.execute("DROP TRIGGER fail_" + suffix + " ON appointment_moves");
+        sql.execute("DROP FUNCTION fail_" + suffix + "()");
+        sql.execute("DROP SEQUENCE attempts_" + suffix);
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package com.edgarautoshop.moveapi.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore. */
+public final class TcpProxy implements AutoCloseable {
+  private final int port;
+  private final String targetHost;
+  private final int targetPort;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile ServerSocket server;
+
+  public TcpProxy(String targetHost, int targetPort) {
+    this.port = TestService.freePort();
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    open();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public synchronized void open() {
+    try {
+      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+    } catch (IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+    ServerSocket listening = server;
+    Thread acceptor = new Thread(() -> {
+      while (!listening.isClosed()) {
+        try {
+          Socket client = listening.accept();
+          Socket upstream = new Socket(targetHost, targetPort);
+          sockets.add(client);
+          sockets.add(upstream);
+          pump(client, upstream);
+          pump(upstream, client);
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }, "tcp-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** PostgreSQL "goes away": new connections are refused and open ones are dropped. */
+  public synchronized void cut() throws IOException {
+    server.close();
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    sockets.clear();
+  }
+
+  private static void pump(Socket from, Socket to) {
+    Thread pump = new Thread(() -> {
+      byte[] buffer = new byte[16384];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (IOException closed) {
+        // the other side closed or the proxy was cut
+      } finally {
+        try {
+          to.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
+    }, "tcp-proxy-pump");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  @Override
+  public void close() throws IOException {
+    cut();
+  }
+}

@@ -1,0 +1,71 @@
+package com.edgarautoshop.moveapi.testing;
+
+import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
+import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
+import com.edgarautoshop.moveapi.db.Migrations;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * The one PostgreSQL of the test suite: TEST_DATABASE_URL if set, else Testcontainers when a Docker
+ * engine answers, else the embedded server (which PostgreSQL only allows for a non-root user).
+ */
+public final class TestPostgres {
+  private static DatabaseUrl url;
+
+  private TestPostgres() {}
+
+  public static synchronized DatabaseUrl url() {
+    if (url == null) {
+      url = start();
+      Migrations.apply(url);
+    }
+    return url;
+  }
+
+  public static Connection jdbc() throws SQLException {
+    DatabaseUrl db = url();
+    return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  private static DatabaseUrl start() {
+    String configured = System.getenv("TEST_DATABASE_URL");
+    if (configured != null && !configured.isBlank()) {
+      return AppConfig.from(Map.of("DATABASE_URL", configured, "AUTH_MODE", "none")).database().orElseThrow();
+    }
+    if (dockerAnswers()) {
+      PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
+      container.start();
+      return new DatabaseUrl(container.getHost(), container.getFirstMappedPort(), container.getDatabaseName(),
+          container.getUsername(), container.getPassword(), "disable");
+    }
+    try {
+      EmbeddedDatabase embedded = EmbeddedDatabase.start(Files.createTempDirectory("move-api-test-pg").toString(), 0);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          embedded.close();
+        } catch (Exception ignored) {
+          // the JVM is exiting; the temp directory goes with it
+        }
+      }));
+      return embedded.url();
+    } catch (Exception ex) {
+      throw new IllegalStateException("No PostgreSQL for the tests: set TEST_DATABASE_URL (see .ci/postgres.sh), "
+          + "start Docker, or run the tests as a non-root user. " + ex.getMessage(), ex);
+    }
+  }
+
+  private static boolean dockerAnswers() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable notAvailable) {
+      return false;
+    }
+  }
+}

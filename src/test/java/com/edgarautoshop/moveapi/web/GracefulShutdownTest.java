@@ -1,0 +1,45 @@
+package com.edgarautoshop.moveapi.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.edgarautoshop.moveapi.testing.Api;
+import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.TestPostgres;
+import com.edgarautoshop.moveapi.testing.TestService;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** SIGTERM's path: readiness turns 503 at once, an in-flight move finishes whole, then the pool closes. */
+class GracefulShutdownTest {
+
+  @Test
+  void inFlightMoveCompletesWhileTheServiceDrains() throws Exception {
+    TestService service = TestService.start();
+    Api api = service.api();
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    CompletableFuture<Reply> move;
+    CompletableFuture<Void> stopped;
+    try (Connection blocker = TestPostgres.jdbc(); Statement sql = blocker.createStatement()) {
+      blocker.setAutoCommit(false);
+      sql.execute("SELECT id FROM appointments WHERE id = " + id + " FOR UPDATE");
+      move = CompletableFuture.supplyAsync(() -> api.move(id, "in_progress", 1));
+      Thread.sleep(300);
+      Reply readyBefore = api.get("/readyz");
+      assertThat(readyBefore.status()).isEqualTo(200);
+      stopped = service.app().stop().toCompletionStage().toCompletableFuture();
+      Thread.sleep(200);
+      assertThat(stopped).as("stop waits for the in-flight move").isNotDone();
+      blocker.rollback();
+    }
+    Reply reply = move.get(10, TimeUnit.SECONDS);
+    assertThat(reply.status()).isEqualTo(200);
+    stopped.get(10, TimeUnit.SECONDS);
+    try (TestService again = TestService.start()) {
+      assertThat(again.api().card(id).getInteger("version")).isEqualTo(2);
+      assertThat(again.api().historyCount(id)).isEqualTo(1);
+    }
+  }
+}
