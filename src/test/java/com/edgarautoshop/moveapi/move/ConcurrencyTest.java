@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.appointment.Workflow;
 import com.edgarautoshop.moveapi.testing.Api;
-import com.edgarautoshop.moveapi.testing.TestService;
+import com.edgarautoshop.moveapi.testing.ServiceTestBase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,28 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Concurrency claims proven with many requests in flight at once over real HTTP. */
 @ExtendWith(VertxExtension.class)
-class ConcurrencyTest {
-  private static TestService service;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    service = TestService.start();
-    api = service.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-  }
-
+class ConcurrencyTest extends ServiceTestBase {
   private static WebClient client(Vertx vertx) {
     return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(Integer.parseInt(api.base().substring(api.base().lastIndexOf(':') + 1))),

@@ -5,32 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
-import com.edgarautoshop.moveapi.testing.TestService;
+import com.edgarautoshop.moveapi.testing.ServiceTestBase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Deadlocks and serialization failures from a real PostgreSQL: one retry, then 503 deadlock. */
-class DeadlockTest {
-  private static TestService service;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    service = TestService.start();
-    api = service.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-  }
-
+class DeadlockTest extends ServiceTestBase {
   /**
    * A real lock cycle: the blocker locks the card, the move waits for it while holding its table
    * locks, then the blocker asks for a table lock the move holds. The move (waiting first, with the

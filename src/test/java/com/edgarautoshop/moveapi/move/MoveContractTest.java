@@ -4,32 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
-import com.edgarautoshop.moveapi.testing.TestService;
+import com.edgarautoshop.moveapi.testing.ServiceTestBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every row of the contract's move table, through HTTP against a real PostgreSQL. */
-class MoveContractTest {
-  private static TestService service;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    service = TestService.start();
-    api = service.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    service.close();
-  }
-
+class MoveContractTest extends ServiceTestBase {
   private static String newCard() {
     return api.createCard(Api.freshDate(), 9).getString("id");
   }
