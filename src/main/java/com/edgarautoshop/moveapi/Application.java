@@ -25,7 +25,10 @@ public final class Application {
   private final Pool pool;
   private final Readiness readiness;
 
-  private Application(Vertx vertx, Pool pool, Readiness readiness) {
+  private final AppConfig config;
+
+  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness) {
+    this.config = config;
     this.vertx = vertx;
     this.pool = pool;
     this.readiness = readiness;
@@ -46,21 +49,27 @@ public final class Application {
         .map(deployment -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(vertx, pool, readiness);
+          return new Application(config, vertx, pool, readiness);
         })
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
   }
 
   /**
-   * Graceful stop: readiness turns 503 at once, the HTTP servers stop taking connections and let
-   * in-flight requests finish (each is bounded by the request timeout), then the pool closes.
+   * Graceful stop, called from the shutdown hook's thread (it blocks): readiness turns 503 at once
+   * and stays so for SHUTDOWN_DRAIN_MS so a load balancer sees it, then the HTTP servers stop taking
+   * connections and let in-flight requests finish (each bounded by the request timeout), then the
+   * pool and Vert.x close.
    */
-  public Future<Void> stop() {
+  public void stop() throws Exception {
     readiness.startDraining();
-    return vertx.deploymentIDs().stream()
+    Thread.sleep(config.shutdownDrain().toMillis());
+    long boundMs = config.requestTimeout().toMillis() + 5000;
+    vertx.deploymentIDs().stream()
         .map(vertx::undeploy)
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
         .eventually(pool::close)
-        .eventually(vertx::close);
+        .toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
   }
+
 }
