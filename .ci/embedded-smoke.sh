@@ -27,5 +27,12 @@ jobs=$(echo "$board" | python3 -c 'import json,sys; print(json.load(sys.stdin)["
 if [ "$jobs" -lt 1 ]; then
   echo "FAIL: no demo cards today"; cat "$work/service.log"; exit 1
 fi
+curl -fsS "http://127.0.0.1:$port/healthz" | grep -q '"status":"ok"' || { echo "FAIL: /healthz"; exit 1; }
+card=$(echo "$board" | python3 -c 'import json,sys; c=json.load(sys.stdin)["data"]["columns"]["scheduled"]["items"][0]; print(c["id"], c["version"])')
+read -r id version <<<"$card"
+moved=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -d "{\"new_status\":\"in_progress\",\"expected_version\":$version}" "http://127.0.0.1:$port/api/admin/appointments/$id/move")
+[ "$moved" = 200 ] || { echo "FAIL: move of card $id answered $moved"; exit 1; }
+echo "ok: /healthz and a move of card $id (version $version) answered 200"
 grep -q "board at http://127.0.0.1:$port/" "$work/service.log" || { echo "FAIL: board URL not printed"; cat "$work/service.log"; exit 1; }
 echo "ok: embedded default as '$user' served $jobs demo cards for today"
