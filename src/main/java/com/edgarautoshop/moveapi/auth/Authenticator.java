@@ -95,10 +95,6 @@ public final class Authenticator {
     return ctx.get(ACTOR_KEY);
   }
 
-  public boolean enabled() {
-    return mode == AuthMode.JWT;
-  }
-
   public void handle(RoutingContext ctx) {
     if (mode == AuthMode.NONE) {
       ctx.put(ACTOR_KEY, "demo");

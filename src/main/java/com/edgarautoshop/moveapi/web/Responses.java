@@ -27,10 +27,6 @@ public final class Responses {
   }
 
   public static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
-    return sendRaw(ctx, status, body.encode());
-  }
-
-  public static Future<Void> sendRaw(RoutingContext ctx, int status, String body) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return Future.succeededFuture();
@@ -38,7 +34,7 @@ public final class Responses {
     if (status == 503) {
       response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
-    return response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
+    return response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
   }
 
   /** Sends the failure as an envelope; used by handlers' onFailure and the router's failure handler. */
