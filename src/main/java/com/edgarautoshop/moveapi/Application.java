@@ -4,6 +4,7 @@ import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
+import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.web.HttpVerticle;
 import com.edgarautoshop.moveapi.web.Readiness;
@@ -11,6 +12,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,31 +27,39 @@ public final class Application {
   private final Vertx vertx;
   private final Pool pool;
   private final Readiness readiness;
+  private final Metrics metrics;
 
-  private Application(Vertx vertx, Pool pool, Readiness readiness) {
+  private Application(Vertx vertx, Pool pool, Readiness readiness, Metrics metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   /** Starts on an already migrated database. */
   public static Future<Application> start(AppConfig config, DatabaseUrl db) {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+    Metrics metrics = Metrics.create(config.metrics());
+    // Vert.x's own HTTP server and pool meters go into the same registry as the move's.
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+            .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+            .setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
     Pool pool = PostgresPool.create(vertx, config, db);
     Readiness readiness = new Readiness(pool);
     MoveRepository moves = new MoveRepository(pool);
     return Authenticator.create(vertx, config)
-        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness),
+        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics),
             new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
         .map(deployment -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(vertx, pool, readiness);
+          return new Application(vertx, pool, readiness, metrics);
         })
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+        .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
 
   /**
@@ -61,6 +72,15 @@ public final class Application {
         .map(vertx::undeploy)
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
         .eventually(pool::close)
+        .eventually(() -> closeMetrics(vertx, metrics))
         .eventually(vertx::close);
+  }
+
+  /** The last CloudWatch publish may wait for the endpoint, so it runs on a worker thread. */
+  private static Future<Void> closeMetrics(Vertx vertx, Metrics metrics) {
+    return vertx.executeBlocking(() -> {
+      metrics.close();
+      return null;
+    });
   }
 }
