@@ -52,6 +52,8 @@ class PrometheusScrapeTest {
         .contains("DeadlockRetries_total{" + TAGS + "} 0.0")
         .contains("MoveLatency_seconds_bucket{")
         .contains("vertx_http_server_requests_total{")
-        .contains("vertx_pool_");
+        .contains("vertx_http_server_response_time_seconds_count{")
+        .contains("vertx_pool_in_use{")
+        .contains("vertx_pool_queue_pending{");
   }
 }
