@@ -28,8 +28,10 @@ public final class Application {
   private final Pool pool;
   private final Readiness readiness;
   private final Metrics metrics;
+  private final AppConfig config;
 
-  private Application(Vertx vertx, Pool pool, Readiness readiness, Metrics metrics) {
+  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness, Metrics metrics) {
+    this.config = config;
     this.vertx = vertx;
     this.pool = pool;
     this.readiness = readiness;
@@ -57,26 +59,32 @@ public final class Application {
         .map(deployment -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(vertx, pool, readiness, metrics);
+          return new Application(config, vertx, pool, readiness, metrics);
         })
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
 
   /**
-   * Graceful stop: readiness turns 503 at once, the HTTP servers stop taking connections and let
-   * in-flight requests finish (each is bounded by the request timeout), then the pool closes.
+   * Graceful stop, called from the shutdown hook's thread (it blocks): readiness turns 503 at once
+   * and stays so for SHUTDOWN_DRAIN_MS so a load balancer sees it, then the HTTP servers stop taking
+   * connections and let in-flight requests finish (each bounded by the request timeout), then the
+   * pool, the metrics (after a last CloudWatch publish) and Vert.x close.
    */
-  public Future<Void> stop() {
+  public void stop() throws Exception {
     readiness.startDraining();
-    return vertx.deploymentIDs().stream()
+    Thread.sleep(config.shutdownDrain().toMillis());
+    long boundMs = config.requestTimeout().toMillis() + 5000;
+    vertx.deploymentIDs().stream()
         .map(vertx::undeploy)
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
         .eventually(pool::close)
-        .eventually(() -> closeMetrics(vertx, metrics))
-        .eventually(vertx::close);
+        .toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
+    // This thread may block: the last CloudWatch publish waits up to its timeout (10 s at most).
+    metrics.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
   }
 
-  /** The last CloudWatch publish may wait for the endpoint, so it runs on a worker thread. */
+  /** On a failed start we are on an event loop, and the last CloudWatch publish may wait: a worker closes it. */
   private static Future<Void> closeMetrics(Vertx vertx, Metrics metrics) {
     return vertx.executeBlocking(() -> {
       metrics.close();

@@ -17,7 +17,12 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("mint-token")) {
-      System.out.println(TokenMinter.mint(List.of(args).subList(1, args.length)));
+      try {
+        System.out.println(TokenMinter.mint(List.of(args).subList(1, args.length)));
+      } catch (IllegalArgumentException ex) {
+        System.err.println("mint-token: " + ex.getMessage());
+        System.exit(2);
+      }
       return;
     }
     AppConfig config;
@@ -65,7 +70,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down: draining in-flight requests");
       try {
-        app.stop().toCompletionStage().toCompletableFuture().get(config.requestTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        app.stop();
         if (embeddedToStop != null) {
           embeddedToStop.close();
         }

@@ -34,7 +34,7 @@ public record NewAppointment(
     }
     Long customerId = problems.id(body, "customer_id");
     JsonObject customer = null;
-    if (customerId == null && !body.containsKey("customer_id")) {
+    if (body.getValue("customer_id") == null) {
       customer = problems.object(body, "customer", "customer_id or customer");
       if (customer != null) {
         problems.text(customer, "customer.name", "name", true, 200);
@@ -44,7 +44,7 @@ public record NewAppointment(
     }
     Long vehicleId = problems.id(body, "vehicle_id");
     JsonObject vehicle = null;
-    if (vehicleId == null && !body.containsKey("vehicle_id")) {
+    if (body.getValue("vehicle_id") == null) {
       vehicle = problems.object(body, "vehicle", "vehicle_id or vehicle");
       if (vehicle != null) {
         problems.text(vehicle, "vehicle.make", "make", true, 100);

@@ -23,9 +23,9 @@ public final class TokenMinter {
 
   public static String mint(List<String> args) throws IOException {
     Map<String, String> options = new HashMap<>(Map.of("--sub", "local-dev", "--role", "advisor", "--ttl", "3600", "--role-claim", "roles"));
-    for (int i = 0; i + 1 < args.size(); i += 2) {
-      if (!args.get(i).startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument '" + args.get(i) + "'");
+    for (int i = 0; i < args.size(); i += 2) {
+      if (!args.get(i).startsWith("--") || i + 1 == args.size()) {
+        throw new IllegalArgumentException("expected --flag value pairs, got '" + args.get(i) + "' without a value");
       }
       options.put(args.get(i), args.get(i + 1));
     }

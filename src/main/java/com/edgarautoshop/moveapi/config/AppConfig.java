@@ -16,6 +16,7 @@ public record AppConfig(
     int dbPoolSize,
     Duration poolWaitTimeout,
     Duration requestTimeout,
+    Duration shutdownDrain,
     ZoneId shopTimeZone,
     AuthMode authMode,
     JwtSettings jwt,
@@ -79,14 +80,17 @@ public record AppConfig(
     JwtSettings jwt = new JwtSettings(
         e.optional("JWT_JWKS_URL"),
         e.optional("JWT_PUBLIC_KEY"),
-        List.of(e.string("JWT_ALGORITHMS", "RS256").split(",")),
+        List.of(e.string("JWT_ALGORITHMS", "RS256").split("\\s*,\\s*")),
         e.optional("JWT_ISSUER"),
-        e.optional("JWT_AUDIENCE").map(a -> List.of(a.split(","))).orElse(List.of()),
+        e.optional("JWT_AUDIENCE").map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of()),
         e.string("JWT_ROLE_CLAIM", "roles"),
         e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60));
     if (authMode == AuthMode.JWT) {
       if (jwt.jwksUrl().isEmpty() && jwt.publicKeyPem().isEmpty()) {
         throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
+      }
+      if (jwt.issuer().isEmpty() || jwt.audience().isEmpty()) {
+        throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_ISSUER and JWT_AUDIENCE, so that iss and aud are always checked");
       }
       jwt.jwksUrl().ifPresent(u -> e.requireUri("JWT_JWKS_URL", u));
       for (String alg : jwt.algorithms()) {
@@ -103,6 +107,7 @@ public record AppConfig(
         e.integer("DB_POOL_SIZE", 16, 1, 500),
         Duration.ofMillis(e.integer("DB_POOL_WAIT_MS", 2000, 1, 60_000)),
         Duration.ofMillis(e.integer("REQUEST_TIMEOUT", 5000, 100, 120_000)),
+        Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 3000, 0, 60_000)),
         e.zone("SHOP_TIME_ZONE", "UTC"),
         authMode,
         jwt,
@@ -119,7 +124,7 @@ public record AppConfig(
   }
 
   private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    return host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") || host.equals("::1");
   }
 
   /** Typed reads of the environment, each failure naming its variable. */
@@ -223,7 +228,9 @@ public record AppConfig(
         }
         return uri;
       } catch (IllegalArgumentException ex) {
-        throw new InvalidConfigException(name + " must be an absolute URL, got '" + raw + "'");
+        // never echo DATABASE_URL: it may carry a password
+        throw new InvalidConfigException(name + " must be an absolute URL such as scheme://host:port/path"
+            + (name.equals("DATABASE_URL") ? "" : ", got '" + raw + "'"));
       }
     }
 

@@ -10,6 +10,7 @@ import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -60,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
     MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
     Router router = Router.router(vertx);
+    BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES);
 
     router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
     router.route().handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
@@ -69,19 +71,23 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(metrics::scrape);
 
     router.route("/api/admin/*").handler(authenticator::handle);
-    router.post("/api/admin/*").handler(RequestBodies::requireJsonContentType);
-    router.post("/api/admin/*").handler(BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES));
     router.get("/api/admin/workflow").handler(board::workflow);
     router.get("/api/admin/appointments/board").handler(board::board);
     router.get("/api/admin/dashboard/stats").handler(board::stats);
-    router.post("/api/admin/appointments").handler(appointments::create);
+    jsonPost(router, "/api/admin/appointments", jsonBody, appointments::create);
     router.get("/api/admin/appointments/:id").handler(appointments::get);
     router.get("/api/admin/appointments/:id/history").handler(appointments::history);
-    router.post("/api/admin/appointments/:id/move").handler(move::handle);
+    jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, move::handle);
 
     router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
     return router;
+  }
+
+  /** The content type is checked on its own route first, so that 415 takes precedence over 413 (vertx-web wants body handlers first on a route). */
+  private static void jsonPost(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
+    router.post(path).handler(RequestBodies::requireJsonContentType);
+    router.post(path).handler(body).handler(handler);
   }
 
   private static void failure(RoutingContext ctx) {

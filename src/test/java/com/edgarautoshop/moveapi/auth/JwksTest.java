@@ -50,13 +50,13 @@ class JwksTest {
           .listen(0, "127.0.0.1").await();
       try (TestService service = TestService.start(Map.of("AUTH_MODE", "jwt", "HOST", "127.0.0.1",
           "JWT_JWKS_URL", "http://127.0.0.1:" + jwksServer.actualPort() + "/.well-known/jwks.json",
-          "JWT_ROLE_CLAIM", "cognito:groups"))) {
+          "JWT_ROLE_CLAIM", "cognito:groups", "JWT_ISSUER", "https://cognito.test", "JWT_AUDIENCE", "board"))) {
         Api api = service.api();
         JsonObject claims = new JsonObject().put("cognito:groups", new JsonArray().add("advisor"));
         String good = signer(vertx, published).generateToken(claims.copy(),
-            new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(300).setSubject("bob").setHeader(new JsonObject().put("kid", "k1")));
+            new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(300).setSubject("bob").setIssuer("https://cognito.test").addAudience("board").setHeader(new JsonObject().put("kid", "k1")));
         String forged = signer(vertx, stranger).generateToken(claims.copy(),
-            new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(300).setSubject("eve").setHeader(new JsonObject().put("kid", "k1")));
+            new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(300).setSubject("eve").setIssuer("https://cognito.test").addAudience("board").setHeader(new JsonObject().put("kid", "k1")));
         assertThat(api.get("/api/admin/workflow", "Authorization", "Bearer " + good).status()).isEqualTo(200);
         assertThat(api.get("/api/admin/workflow", "Authorization", "Bearer " + forged).status()).isEqualTo(401);
       }

@@ -108,6 +108,7 @@ class BoardAndAppointmentsTest {
       "{\"appt_start\":\"tomorrow\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer\":{\"name\":\"A\"},\"vehicle\":{\"make\":\"B\",\"model\":\"C\"}}",
       "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer_id\":\"999999999\",\"vehicle\":{\"make\":\"B\",\"model\":\"C\"}}",
       "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"vehicle\":{\"make\":\"B\",\"model\":\"C\"}}",
+      "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer_id\":null,\"vehicle_id\":null}",
       "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer\":{\"name\":\"A\"},\"vehicle\":{\"make\":\"B\"}}",
       "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer\":{\"name\":\"A\"},\"vehicle\":{\"make\":\"B\",\"model\":\"C\"},\"total_amount\":-1}",
       "{\"appt_start\":\"2030-01-01T08:00:00Z\",\"appt_end\":\"2030-01-01T09:00:00Z\",\"customer\":{\"name\":\"A\"},\"vehicle\":{\"make\":\"B\",\"model\":\"C\"},\"paid_amount\":\"5\"}",
@@ -186,6 +187,7 @@ class BoardAndAppointmentsTest {
     assertThat(wrongMethod.error().getString("code")).isEqualTo("method_not_allowed");
     assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
     assertThat(api.send(api.request("/healthz").DELETE().build()).header("Allow")).isEqualTo("GET");
+    assertThat(api.post("/api/admin/workflow", "x", "Content-Type", "text/plain").status()).as("405 before 415").isEqualTo(405);
   }
 
   @Test

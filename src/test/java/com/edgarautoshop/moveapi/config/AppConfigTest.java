@@ -29,7 +29,7 @@ class AppConfigTest {
   @Test
   void databaseUrlIsParsedWithTls() {
     AppConfig config = AppConfig.from(Map.of("DATABASE_URL", "postgresql://app:p%40ss@db.example:6543/shop?sslmode=require",
-        "JWT_PUBLIC_KEY", "pem", "SHOP_TIME_ZONE", "Europe/Berlin", "DB_POOL_SIZE", "32"));
+        "JWT_PUBLIC_KEY", "pem", "JWT_ISSUER", "iss", "JWT_AUDIENCE", "a, b", "SHOP_TIME_ZONE", "Europe/Berlin", "DB_POOL_SIZE", "32"));
     AppConfig.DatabaseUrl db = config.database().orElseThrow();
     assertThat(db.host()).isEqualTo("db.example");
     assertThat(db.port()).isEqualTo(6543);
@@ -40,6 +40,7 @@ class AppConfigTest {
     assertThat(config.authMode()).isEqualTo(AuthMode.JWT);
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.dbPoolSize()).isEqualTo(32);
+    assertThat(config.jwt().audience()).containsExactly("a", "b");
   }
 
   @Test
@@ -55,10 +56,14 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("SHOP_TIME_ZONE", "Mars/Base"))).hasMessageStartingWith("SHOP_TIME_ZONE ");
     assertThatThrownBy(() -> AppConfig.from(Map.of("LOG_FORMAT", "xml"))).hasMessageStartingWith("LOG_FORMAT ");
     assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "mysql://x/y"))).hasMessageContaining("DATABASE_URL");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "post gres://u:secret@h/d"))).hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "postgresql://h/d", "JWT_PUBLIC_KEY", "k")))
+        .hasMessageContaining("JWT_ISSUER and JWT_AUDIENCE");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "none", "HOST", "127.example.com"))).hasMessageStartingWith("HOST must be a loopback");
     assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "postgresql://h/d?sslmode=sometimes"))).hasMessageContaining("sslmode");
     assertThatThrownBy(() -> AppConfig.from(Map.of("DATABASE_URL", "postgresql://h/d"))).hasMessageContaining("JWT_JWKS_URL or JWT_PUBLIC_KEY");
     assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "none", "HOST", "0.0.0.0"))).hasMessageStartingWith("HOST must be a loopback");
-    assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", "k", "JWT_ALGORITHMS", "HS256")))
+    assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", "k", "JWT_ISSUER", "i", "JWT_AUDIENCE", "a", "JWT_ALGORITHMS", "HS256")))
         .hasMessageStartingWith("JWT_ALGORITHMS");
     assertThatThrownBy(() -> AppConfig.from(Map.of("JWT_LEEWAY_SECONDS", "120"))).hasMessageStartingWith("JWT_LEEWAY_SECONDS");
   }

@@ -34,6 +34,7 @@ public final class TestService implements AutoCloseable {
         "AUTH_MODE", "none",
         "PORT", String.valueOf(port),
         "DB_POOL_SIZE", "8",
+        "SHUTDOWN_DRAIN_MS", "300",
         "APP_VERSION", "test"));
     env.putAll(extraEnv);
     AppConfig config = AppConfig.from(env);
@@ -55,7 +56,7 @@ public final class TestService implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    app.stop();
   }
 
   public static int freePort() {

@@ -29,8 +29,16 @@ class GracefulShutdownTest {
       Thread.sleep(300);
       Reply readyBefore = api.get("/readyz");
       assertThat(readyBefore.status()).isEqualTo(200);
-      stopped = service.app().stop().toCompletionStage().toCompletableFuture();
-      Thread.sleep(200);
+      stopped = CompletableFuture.runAsync(() -> {
+        try {
+          service.close();
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
+      Thread.sleep(100);
+      assertThat(api.get("/readyz").status()).as("readiness turns 503 at once").isEqualTo(503);
+      Thread.sleep(500);
       assertThat(stopped).as("stop waits for the in-flight move").isNotDone();
       blocker.rollback();
     }
