@@ -4,6 +4,7 @@ import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
+import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.web.HttpVerticle;
 import com.edgarautoshop.moveapi.web.Readiness;
@@ -11,6 +12,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,41 +27,48 @@ public final class Application {
   private final Vertx vertx;
   private final Pool pool;
   private final Readiness readiness;
-
+  private final Metrics metrics;
   private final AppConfig config;
 
-  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness) {
+  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness, Metrics metrics) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   /** Starts on an already migrated database. */
   public static Future<Application> start(AppConfig config, DatabaseUrl db) {
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS));
+    Metrics metrics = Metrics.create(config.metrics());
+    // Vert.x's own HTTP server and pool meters go into the same registry as the move's.
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+            .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+            .setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
     Pool pool = PostgresPool.create(vertx, config, db);
     Readiness readiness = new Readiness(pool);
     MoveRepository moves = new MoveRepository(pool);
     return Authenticator.create(vertx, config)
-        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness),
+        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics),
             new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
         .map(deployment -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(config, vertx, pool, readiness);
+          return new Application(config, vertx, pool, readiness, metrics);
         })
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+        .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
 
   /**
    * Graceful stop, called from the shutdown hook's thread (it blocks): readiness turns 503 at once
    * and stays so for SHUTDOWN_DRAIN_MS so a load balancer sees it, then the HTTP servers stop taking
    * connections and let in-flight requests finish (each bounded by the request timeout), then the
-   * pool and Vert.x close.
+   * pool, the metrics (after a last CloudWatch publish) and Vert.x close.
    */
   public void stop() throws Exception {
     readiness.startDraining();
@@ -69,7 +79,16 @@ public final class Application {
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
         .eventually(pool::close)
         .toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
+    // This thread may block: the last CloudWatch publish waits up to its timeout (10 s at most).
+    metrics.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
   }
 
+  /** On a failed start we are on an event loop, and the last CloudWatch publish may wait: a worker closes it. */
+  private static Future<Void> closeMetrics(Vertx vertx, Metrics metrics) {
+    return vertx.executeBlocking(() -> {
+      metrics.close();
+      return null;
+    });
+  }
 }

@@ -22,7 +22,8 @@ public record AppConfig(
     JwtSettings jwt,
     LogFormat logFormat,
     boolean seedDemoData,
-    String appVersion) {
+    String appVersion,
+    MetricsSettings metrics) {
 
   public enum AuthMode { JWT, NONE }
 
@@ -43,6 +44,19 @@ public record AppConfig(
       List<String> audience,
       String roleClaim,
       int leewaySeconds) {}
+
+  /**
+   * Where metrics go besides the Prometheus scrape. {@code environment} is the {@code Environment}
+   * dimension published beside {@code Service=MoveAPI}; without a region or endpoint the AWS SDK's
+   * own chains (AWS_REGION, the ECS task role) decide.
+   */
+  public record MetricsSettings(
+      String environment,
+      boolean cloudWatchEnabled,
+      String cloudWatchNamespace,
+      Duration cloudWatchStep,
+      Optional<URI> cloudWatchEndpoint,
+      Optional<String> awsRegion) {}
 
   /** Thrown with one sentence naming the variable at fault. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -99,7 +113,14 @@ public record AppConfig(
         jwt,
         e.enumValue("LOG_FORMAT", LogFormat.class, database.isPresent() ? LogFormat.JSON : LogFormat.TEXT),
         e.bool("SEED_DEMO_DATA", database.isEmpty()),
-        e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")));
+        e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")),
+        new MetricsSettings(
+            e.matching("APP_ENV", "local", "[A-Za-z0-9._-]{1,64}", "1 to 64 letters, digits, '.', '_' or '-'"),
+            e.bool("CLOUDWATCH_ENABLED", false),
+            e.namespace("CLOUDWATCH_NAMESPACE", "EdgarAutoShop/MoveAPI"),
+            e.step("CLOUDWATCH_STEP", Duration.ofMinutes(1)),
+            e.optional("CLOUDWATCH_ENDPOINT").map(u -> e.requireUri("CLOUDWATCH_ENDPOINT", u)),
+            e.optional("AWS_REGION").map(r -> e.matching("AWS_REGION", r, "[a-z]{2}(-[a-z]+)+-[0-9]+", "an AWS region such as eu-west-1"))));
   }
 
   private static boolean isLoopback(String host) {
@@ -153,6 +174,40 @@ public record AppConfig(
         return Enum.valueOf(type, raw.get().toUpperCase());
       } catch (IllegalArgumentException ex) {
         throw new InvalidConfigException(name + " must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase() + ", got '" + raw.get() + "'");
+      }
+    }
+
+    String matching(String name, String fallback, String regex, String what) {
+      String raw = string(name, fallback);
+      if (!raw.matches(regex)) {
+        throw new InvalidConfigException(name + " must be " + what + ", got '" + raw + "'");
+      }
+      return raw;
+    }
+
+    /** CloudWatch's namespace rules: 1–255 of these characters, and the AWS/ prefix is reserved. */
+    String namespace(String name, String fallback) {
+      String raw = matching(name, fallback, "[A-Za-z0-9._/#: -]{1,255}", "1 to 255 letters, digits or . - _ / # : and spaces");
+      if (raw.startsWith("AWS/")) {
+        throw new InvalidConfigException(name + " must not start with the reserved prefix AWS/, got '" + raw + "'");
+      }
+      return raw;
+    }
+
+    /** An ISO-8601 duration (PT1M) or whole seconds (60), from 1 second to 1 hour. */
+    Duration step(String name, Duration fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        Duration step = raw.get().matches("[0-9]{1,5}") ? Duration.ofSeconds(Long.parseLong(raw.get())) : Duration.parse(raw.get());
+        if (step.compareTo(Duration.ofSeconds(1)) < 0 || step.compareTo(Duration.ofHours(1)) > 0) {
+          throw new IllegalArgumentException();
+        }
+        return step;
+      } catch (RuntimeException ex) {
+        throw new InvalidConfigException(name + " must be a duration from 1 second to 1 hour, as ISO-8601 (PT1M) or seconds (60), got '" + raw.get() + "'");
       }
     }
 

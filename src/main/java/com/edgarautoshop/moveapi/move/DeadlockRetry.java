@@ -10,11 +10,13 @@ import java.util.function.Supplier;
 final class DeadlockRetry {
   private DeadlockRetry() {}
 
-  static <T> Future<T> once(Vertx vertx, Supplier<Future<T>> attempt) {
+  /** {@code onRetry} runs (on the event loop, so it must not block) just before the retry is scheduled. */
+  static <T> Future<T> once(Vertx vertx, Supplier<Future<T>> attempt, Runnable onRetry) {
     return attempt.get().recover(failure -> {
       if (!isRetryable(failure)) {
         return Future.failedFuture(failure);
       }
+      onRetry.run();
       long pauseMs = ThreadLocalRandom.current().nextLong(10, 26);
       return vertx.timer(pauseMs).compose(ignored -> attempt.get());
     });

@@ -2,6 +2,7 @@ package com.edgarautoshop.moveapi.move;
 
 import com.edgarautoshop.moveapi.appointment.Workflow;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.metrics.MoveMetrics;
 import com.edgarautoshop.moveapi.web.ApiError;
 import com.edgarautoshop.moveapi.web.Correlation;
 import com.edgarautoshop.moveapi.web.RequestBodies;
@@ -22,10 +23,12 @@ public final class MoveHandler {
 
   private final Vertx vertx;
   private final MoveRepository repository;
+  private final MoveMetrics metrics;
 
-  public MoveHandler(Vertx vertx, MoveRepository repository) {
+  public MoveHandler(Vertx vertx, MoveRepository repository, MoveMetrics metrics) {
     this.vertx = vertx;
     this.repository = repository;
+    this.metrics = metrics;
   }
 
   public void handle(RoutingContext ctx) {
@@ -53,13 +56,19 @@ public final class MoveHandler {
     }
     MoveCommand command = new MoveCommand(id.getAsLong(), newStatus, expectedVersion, position == null ? 0 : position,
         key, Authenticator.actor(ctx), Correlation.of(ctx));
-    DeadlockRetry.once(vertx, () -> repository.move(command))
-        .onSuccess(result -> answer(ctx, result))
-        .onFailure(failure -> Responses.fail(ctx, failure));
+    long started = System.nanoTime();
+    DeadlockRetry.once(vertx, () -> repository.move(command), metrics::deadlockRetried)
+        .onSuccess(result -> answer(ctx, result, started))
+        .onFailure(failure -> {
+          metrics.answered(Responses.toApiError(failure).status(), false, started);
+          Responses.fail(ctx, failure);
+        });
   }
 
-  private static void answer(RoutingContext ctx, MoveResult result) {
+  private void answer(RoutingContext ctx, MoveResult result, long started) {
     MoveAnswers.Answer answer = MoveAnswers.of(result);
+    // A replayed 409 is not a new conflict: only the OCC check losing now counts.
+    metrics.answered(answer.status(), result instanceof MoveResult.Conflict, started);
     if (result instanceof MoveResult.Replayed) {
       ctx.response().putHeader("Idempotent-Replayed", "true");
     }

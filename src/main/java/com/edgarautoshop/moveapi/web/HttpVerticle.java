@@ -6,6 +6,7 @@ import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.board.BoardRepository;
 import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import io.vertx.core.Future;
@@ -31,12 +32,14 @@ public final class HttpVerticle extends VerticleBase {
   private final Pool pool;
   private final Authenticator authenticator;
   private final Readiness readiness;
+  private final Metrics metrics;
 
-  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness) {
+  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness, Metrics metrics) {
     this.config = config;
     this.pool = pool;
     this.authenticator = authenticator;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   private HttpServer server;
@@ -56,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
   Router router() {
     AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
     BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
-    MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool));
+    MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
     Router router = Router.router(vertx);
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES);
 
@@ -65,6 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/healthz").handler(ctx -> Responses.ok(ctx, new JsonObject()
         .put("status", "ok").put("service", "edgar-auto-shop").put("runtime", "vertx").put("version", config.appVersion())));
     router.get("/readyz").handler(readiness::handle);
+    router.get("/metrics").handler(metrics::scrape);
 
     router.route("/api/admin/*").handler(authenticator::handle);
     router.get("/api/admin/workflow").handler(board::workflow);

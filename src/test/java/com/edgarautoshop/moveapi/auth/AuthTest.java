@@ -144,9 +144,10 @@ class AuthTest {
   }
 
   @Test
-  void healthNeedsNoToken() {
+  void healthAndMetricsNeedNoToken() {
     assertThat(api.get("/healthz").status()).isEqualTo(200);
     assertThat(api.get("/readyz").status()).isEqualTo(200);
+    assertThat(api.get("/metrics").status()).isEqualTo(200);
   }
 
   @Test

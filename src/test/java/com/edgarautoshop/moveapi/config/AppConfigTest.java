@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.edgarautoshop.moveapi.config.AppConfig.AuthMode;
 import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
+import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,44 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", "k", "JWT_ISSUER", "i", "JWT_AUDIENCE", "a", "JWT_ALGORITHMS", "HS256")))
         .hasMessageStartingWith("JWT_ALGORITHMS");
     assertThatThrownBy(() -> AppConfig.from(Map.of("JWT_LEEWAY_SECONDS", "120"))).hasMessageStartingWith("JWT_LEEWAY_SECONDS");
+  }
+
+  @Test
+  void metricsDefaultToPrometheusOnlyWithTheDocumentedCloudWatchSettings() {
+    AppConfig.MetricsSettings metrics = AppConfig.from(Map.of()).metrics();
+    assertThat(metrics.cloudWatchEnabled()).isFalse();
+    assertThat(metrics.cloudWatchNamespace()).isEqualTo("EdgarAutoShop/MoveAPI");
+    assertThat(metrics.cloudWatchStep()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(metrics.environment()).isEqualTo("local");
+    assertThat(metrics.cloudWatchEndpoint()).isEmpty();
+    assertThat(metrics.awsRegion()).isEmpty();
+  }
+
+  @Test
+  void cloudWatchSettingsAreRead() {
+    AppConfig.MetricsSettings metrics = AppConfig.from(Map.of("CLOUDWATCH_ENABLED", "true", "CLOUDWATCH_NAMESPACE", "Shop/Moves",
+        "CLOUDWATCH_STEP", "PT30S", "APP_ENV", "production", "CLOUDWATCH_ENDPOINT", "http://127.0.0.1:4566",
+        "AWS_REGION", "eu-west-1")).metrics();
+    assertThat(metrics.cloudWatchEnabled()).isTrue();
+    assertThat(metrics.cloudWatchNamespace()).isEqualTo("Shop/Moves");
+    assertThat(metrics.cloudWatchStep()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(metrics.environment()).isEqualTo("production");
+    assertThat(metrics.cloudWatchEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
+    assertThat(metrics.awsRegion()).contains("eu-west-1");
+    assertThat(AppConfig.from(Map.of("CLOUDWATCH_STEP", "90")).metrics().cloudWatchStep()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void badMetricsValuesNameTheirVariable() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_ENABLED", "maybe"))).hasMessageStartingWith("CLOUDWATCH_ENABLED ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_STEP", "0"))).hasMessageStartingWith("CLOUDWATCH_STEP ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_STEP", "PT2H"))).hasMessageStartingWith("CLOUDWATCH_STEP ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_STEP", "1 minute"))).hasMessageStartingWith("CLOUDWATCH_STEP ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_NAMESPACE", "AWS/EC2"))).hasMessageStartingWith("CLOUDWATCH_NAMESPACE ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_NAMESPACE", "bad$name"))).hasMessageStartingWith("CLOUDWATCH_NAMESPACE ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("CLOUDWATCH_ENDPOINT", "not a url"))).hasMessageStartingWith("CLOUDWATCH_ENDPOINT ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("AWS_REGION", "Europe"))).hasMessageStartingWith("AWS_REGION ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("APP_ENV", "prod env"))).hasMessageStartingWith("APP_ENV ");
   }
 
   @Test

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** Deadlocks and serialization failures from a real PostgreSQL: one retry, then 503 deadlock. */
 class DeadlockTest extends ServiceTestBase {
+  private static final String RETRIES = "DeadlockRetries_total{Environment=\"local\",Service=\"MoveAPI\"}";
+  private static final String OUTCOME_503 = "MoveOutcomes_total{Environment=\"local\",Service=\"MoveAPI\",outcome=\"503\"}";
+
   /**
    * A real lock cycle: the blocker locks the card, the move waits for it while holding its table
    * locks, then the blocker asks for a table lock the move holds. The move (waiting first, with the
@@ -42,6 +45,8 @@ class DeadlockTest extends ServiceTestBase {
   @Test
   void secondDeadlockInARowIs503WithRetryAfterAndChangesNothing() throws Exception {
     String id = api.createCard(Api.freshDate(), 9).getString("id");
+    double retriesBefore = api.metric(RETRIES);
+    double unavailableBefore = api.metric(OUTCOME_503);
     try (FailingHistoryInsert trigger = new FailingHistoryInsert("40P01", "always")) {
       Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
       assertThat(reply.status()).isEqualTo(503);
@@ -49,6 +54,8 @@ class DeadlockTest extends ServiceTestBase {
       assertThat(reply.header("Retry-After")).isNotBlank();
       assertThat(trigger.attempts()).as("one attempt plus exactly one retry").isEqualTo(2);
     }
+    assertThat(api.metric(RETRIES)).isEqualTo(retriesBefore + 1);
+    assertThat(api.metric(OUTCOME_503)).isEqualTo(unavailableBefore + 1);
     assertThat(api.card(id).getInteger("version")).isEqualTo(1);
     assertThat(api.historyCount(id)).isZero();
   }

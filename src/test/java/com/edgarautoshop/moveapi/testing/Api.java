@@ -95,6 +95,16 @@ public final class Api {
     return get("/api/admin/appointments/" + id + "/history").data().getJsonArray("items").size();
   }
 
+  /** The value of one series in the GET /metrics scrape: its name and labels as the scrape writes them. */
+  public double metric(String series) {
+    for (String line : get("/metrics").raw().body().split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new IllegalStateException("no series " + series + " in the scrape");
+  }
+
   public JsonObject card(String id) {
     return get("/api/admin/appointments/" + id).data();
   }

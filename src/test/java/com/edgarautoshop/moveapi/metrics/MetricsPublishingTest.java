@@ -1,0 +1,187 @@
+package com.edgarautoshop.moveapi.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.edgarautoshop.moveapi.testing.Api;
+import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.CloudFormation;
+import com.edgarautoshop.moveapi.testing.LocalCloudWatch;
+import com.edgarautoshop.moveapi.testing.LocalCloudWatch.Datum;
+import com.edgarautoshop.moveapi.testing.TestService;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real CloudWatch registry and AWS SDK client publishing to an endpoint on 127.0.0.1, checked
+ * against the alarms in deploy/alarms.yaml as CloudFormation would deploy them for this environment.
+ */
+class MetricsPublishingTest {
+  private static final String ENVIRONMENT = "publish-test";
+  private static final int CONFLICTS = 31;
+
+  @BeforeAll
+  static void fakeCredentials() {
+    // The default credential chain reads these first; no real AWS account is involved.
+    System.setProperty("aws.accessKeyId", "local-test");
+    System.setProperty("aws.secretAccessKey", "local-test");
+  }
+
+  @AfterAll
+  static void forgetCredentials() {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+  }
+
+  private static Map<String, String> cloudWatchEnv(String endpoint) {
+    return Map.of("CLOUDWATCH_ENABLED", "true", "CLOUDWATCH_ENDPOINT", endpoint, "AWS_REGION", "us-east-1",
+        "CLOUDWATCH_STEP", "1", "APP_ENV", ENVIRONMENT);
+  }
+
+  @Test
+  void publishedMetricsAreExactlyWhatTheAlarmsWatch() throws Exception {
+    CloudFormation template = CloudFormation.load(Path.of("deploy/alarms.yaml"), Map.of("Environment", ENVIRONMENT));
+    try (LocalCloudWatch cloudWatch = new LocalCloudWatch(); TestService service = TestService.start(cloudWatchEnv(cloudWatch.endpoint()))) {
+      Api api = service.api();
+      await(() -> !cloudWatch.data().isEmpty(), "a first publish");
+      String id = api.createCard(Api.freshDate(), 9).getString("id");
+      assertThat(api.move(id, "in_progress", 1).status()).isEqualTo(200);
+      for (int i = 0; i < CONFLICTS; i++) {
+        assertThat(api.move(id, "ready", 1).status()).isEqualTo(409);
+      }
+      int moves = CONFLICTS + 1;
+
+      Map<String, Object> conflictAlarm = template.properties("HighConflictRateAlarm");
+      await(() -> sum(watched(cloudWatch, template, conflictAlarm, conflictAlarm)) >= CONFLICTS, "the conflicts to be published");
+      List<Datum> conflictData = watched(cloudWatch, template, conflictAlarm, conflictAlarm);
+      assertThat(conflictData).as("a zero is published while nothing happens").anyMatch(d -> d.value() == 0);
+      assertThat(sum(conflictData)).isEqualTo(CONFLICTS);
+      assertThat(conflictAlarm.get("Statistic")).isEqualTo("Sum");
+      assertThat(breaches(conflictAlarm, sum(conflictData))).as("31 conflicts in 5 minutes fire the alarm").isTrue();
+
+      Map<String, Object> latencyAlarm = template.properties("HighLatencyAlarm");
+      List<Map<String, Object>> queries = list(latencyAlarm.get("Metrics"));
+      Map<String, Double> sums = new TreeMap<>();
+      for (Map<String, Object> query : queries) {
+        if (query.containsKey("MetricStat")) {
+          Map<String, Object> stat = map(query.get("MetricStat"));
+          assertThat(stat.get("Stat")).isEqualTo("Sum");
+          Map<String, Object> metric = map(stat.get("Metric"));
+          await(() -> !watched(cloudWatch, template, metric, stat).isEmpty(), "the latency series " + metric.get("MetricName"));
+          sums.put((String) query.get("Id"), sum(watched(cloudWatch, template, metric, stat)));
+        }
+      }
+      Map<String, Object> expression = queries.stream().filter(q -> Boolean.TRUE.equals(q.get("ReturnData"))).findFirst().orElseThrow();
+      String[] operands = ((String) expression.get("Expression")).split("/");
+      String countId = operands[1].trim();
+      await(() -> sum(watchedById(cloudWatch, template, queries, countId)) >= moves, "every move's latency to be published");
+      assertThat(sum(watchedById(cloudWatch, template, queries, countId))).as("one latency per move attempt").isEqualTo(moves);
+      double average = sum(watchedById(cloudWatch, template, queries, operands[0].trim())) / moves;
+      assertThat(average).isPositive();
+      assertThat(breaches(latencyAlarm, average)).as("local moves are far below 800 ms").isFalse();
+      assertThat(cloudWatch.actions()).containsOnly("PutMetricData");
+    }
+  }
+
+  @Test
+  void aBlackHoledEndpointNeitherFailsNorSlowsMoves() throws Exception {
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    try (ServerSocket blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            held.add(blackHole.accept());
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }, "black-hole");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      try (TestService service = TestService.start(cloudWatchEnv("http://127.0.0.1:" + blackHole.getLocalPort()))) {
+        Api api = service.api();
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        int version = 1;
+        String id = api.createCard(Api.freshDate(), 9).getString("id");
+        long slowestMs = 0;
+        while (System.nanoTime() < deadline) {
+          long started = System.nanoTime();
+          Reply reply = api.move(id, version % 2 == 1 ? "in_progress" : "scheduled", version);
+          slowestMs = Math.max(slowestMs, (System.nanoTime() - started) / 1_000_000);
+          assertThat(reply.status()).isEqualTo(200);
+          assertThat(reply.data().getInteger("version")).isEqualTo(++version);
+        }
+        assertThat(api.historyCount(id)).isEqualTo(version - 1);
+        assertThat(held).as("the registry did try to publish").isNotEmpty();
+        assertThat(slowestMs).as("slowest move in ms while publishes hang").isLessThan(500);
+      }
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  /** The data published under the alarm metric's namespace, name, exact dimension set and unit. */
+  private static List<Datum> watched(LocalCloudWatch cloudWatch, CloudFormation template, Map<String, Object> metric, Map<String, Object> unitHolder) {
+    String namespace = (String) template.resolve(metric.get("Namespace"));
+    Map<String, String> dimensions = list(metric.get("Dimensions")).stream()
+        .collect(Collectors.toMap(d -> (String) d.get("Name"), d -> (String) template.resolve(d.get("Value")), (a, b) -> a, TreeMap::new));
+    assertThat(namespace).isEqualTo("EdgarAutoShop/MoveAPI");
+    assertThat(dimensions).containsEntry("Service", "MoveAPI").containsEntry("Environment", ENVIRONMENT);
+    List<Datum> data = cloudWatch.data().stream()
+        .filter(d -> d.namespace().equals(namespace) && d.name().equals(metric.get("MetricName")) && d.dimensions().equals(dimensions))
+        .toList();
+    assertThat(data).as("unit of " + metric.get("MetricName")).allMatch(d -> d.unit().equals(unitHolder.get("Unit")));
+    return data;
+  }
+
+  private static List<Datum> watchedById(LocalCloudWatch cloudWatch, CloudFormation template, List<Map<String, Object>> queries, String id) {
+    Map<String, Object> stat = map(queries.stream().filter(q -> id.equals(q.get("Id"))).findFirst().orElseThrow().get("MetricStat"));
+    return watched(cloudWatch, template, map(stat.get("Metric")), stat);
+  }
+
+  private static boolean breaches(Map<String, Object> alarm, double value) {
+    double threshold = ((Number) alarm.get("Threshold")).doubleValue();
+    return switch ((String) alarm.get("ComparisonOperator")) {
+      case "GreaterThanThreshold" -> value > threshold;
+      case "GreaterThanOrEqualToThreshold" -> value >= threshold;
+      case "LessThanThreshold" -> value < threshold;
+      default -> throw new IllegalArgumentException("unexpected operator " + alarm.get("ComparisonOperator"));
+    };
+  }
+
+  private static double sum(List<Datum> data) {
+    return data.stream().mapToDouble(Datum::value).sum();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value) {
+    return (Map<String, Object>) value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> list(Object value) {
+    return (List<Map<String, Object>>) value;
+  }
+}
