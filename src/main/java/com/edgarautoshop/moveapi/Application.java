@@ -49,13 +49,13 @@ public final class Application {
     MoveRepository moves = new MoveRepository(pool);
     return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone())
         .compose(events -> Authenticator.create(vertx, config)
-        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness),
-            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-        .map(deployment -> {
-          vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
-              .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(config, vertx, pool, readiness, events);
-        }))
+            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness),
+                new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+            .map(deployment -> {
+              vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
+                  .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
+              return new Application(config, vertx, pool, readiness, events);
+            }))
         .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.edgarautoshop.moveapi.config.AppConfig.AuthMode;
 import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,14 @@ class AppConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.seedDemoData()).isTrue();
     assertThat(config.shopTimeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(config.streamHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void streamHeartbeatIsAtMostTwentySeconds() {
+    assertThat(AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20000")).streamHeartbeat()).isEqualTo(Duration.ofSeconds(20));
+    assertThatThrownBy(() -> AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20001"))).hasMessageStartingWith("STREAM_HEARTBEAT_MS ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "soon"))).hasMessageStartingWith("STREAM_HEARTBEAT_MS ");
   }
 
   @Test

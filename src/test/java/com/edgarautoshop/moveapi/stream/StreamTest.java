@@ -1,7 +1,6 @@
 package com.edgarautoshop.moveapi.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
@@ -109,6 +108,18 @@ class StreamTest {
       assertThat(stream.nextComment(SECOND)).startsWith("subscribed");
       assertThat(stream.nextComment(SECOND)).isEqualTo("ping");
       assertThat(stream.nextComment(SECOND)).isEqualTo("ping");
+    }
+  }
+
+  @Test
+  void gracefulShutdownEndsOpenStreamsInsteadOfWaitingForThem() throws Exception {
+    TestService stopping = TestService.start(Map.of("REQUEST_TIMEOUT", "5000"));
+    try (EventStream stream = EventStream.open(stopping.api(), Api.freshDate())) {
+      long started = System.nanoTime();
+      stopping.close();
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertThat(stream.ends(SECOND)).isTrue();
+      assertThat(tookMs).as("well under the 6 s an open request may hold a shutdown").isLessThan(3000);
     }
   }
 

@@ -51,6 +51,16 @@ public final class EventStream implements AutoCloseable {
     return comments.poll(within.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Whether the server ended the stream within the given time. */
+  public boolean ends(Duration within) throws Exception {
+    try {
+      reader.get(within.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException stillOpen) {
+      return false;
+    }
+  }
+
   private void read() {
     String type = null;
     StringBuilder data = new StringBuilder();
