@@ -1,11 +1,13 @@
 package com.edgarautoshop.moveapi;
 
+import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveRepository;
+import com.edgarautoshop.moveapi.stream.AppointmentEvents;
 import com.edgarautoshop.moveapi.web.HttpVerticle;
 import com.edgarautoshop.moveapi.web.Readiness;
 import io.vertx.core.DeploymentOptions;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running service: one Vert.x, one shared pool, the HTTP verticle on every core. */
+/** A running service: one Vert.x, one shared pool, one stream listener, the HTTP verticle on every core. */
 public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
   private static final long KEY_EXPIRY_PERIOD_MS = 60 * 60 * 1000;
@@ -28,14 +30,16 @@ public final class Application {
   private final Pool pool;
   private final Readiness readiness;
   private final Metrics metrics;
+  private final AppointmentEvents events;
   private final AppConfig config;
 
-  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness, Metrics metrics) {
+  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness, Metrics metrics, AppointmentEvents events) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
     this.readiness = readiness;
     this.metrics = metrics;
+    this.events = events;
   }
 
   /** Starts on an already migrated database. */
@@ -53,14 +57,15 @@ public final class Application {
     Pool pool = PostgresPool.create(vertx, config, db);
     Readiness readiness = new Readiness(pool);
     MoveRepository moves = new MoveRepository(pool);
-    return Authenticator.create(vertx, config)
-        .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics),
-            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-        .map(deployment -> {
-          vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
-              .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(config, vertx, pool, readiness, metrics);
-        })
+    return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone())
+        .compose(events -> Authenticator.create(vertx, config)
+            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics),
+                new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+            .map(deployment -> {
+              vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
+                  .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
+              return new Application(config, vertx, pool, readiness, metrics, events);
+            }))
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
 
@@ -77,6 +82,7 @@ public final class Application {
     vertx.deploymentIDs().stream()
         .map(vertx::undeploy)
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
+        .eventually(events::close)
         .eventually(pool::close)
         .toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
     // This thread may block: the last CloudWatch publish waits up to its timeout (10 s at most).

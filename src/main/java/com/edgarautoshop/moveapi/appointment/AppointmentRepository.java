@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.appointment;
 
+import com.edgarautoshop.moveapi.stream.AppointmentEvents;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,9 @@ import java.util.Optional;
 /** Appointment SQL: create (with a new customer and vehicle if asked), read one card, read its history. */
 public final class AppointmentRepository {
   private static final String CARD_SQL = "SELECT " + Cards.COLUMNS + " FROM " + Cards.FROM + " WHERE a.id = $1";
+  /** The new card, read back in the creating transaction, which also announces it (delivered on commit only). */
+  private static final String CREATED_CARD_SQL = "SELECT " + Cards.COLUMNS + ", "
+      + AppointmentEvents.notify("appointment.created", "a.id") + " FROM " + Cards.FROM + " WHERE a.id = $1";
   private static final String INSERT_CUSTOMER_SQL = "INSERT INTO customers (name, phone, email) VALUES ($1, $2, $3) RETURNING id";
   private static final String INSERT_VEHICLE_SQL =
       "INSERT INTO vehicles (customer_id, make, model, year, vin, license_plate) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
@@ -41,7 +45,7 @@ public final class AppointmentRepository {
             .compose(vehicleId -> conn.preparedQuery(INSERT_APPOINTMENT_SQL).execute(Tuple.from(new Object[] {
                 customerId, vehicleId, appointment.apptStart(), appointment.apptEnd(), appointment.notes(),
                 appointment.totalAmount(), appointment.paidAmount(), appointment.techId()}))))
-        .compose(inserted -> conn.preparedQuery(CARD_SQL).execute(Tuple.of(inserted.iterator().next().getLong("id"))))
+        .compose(inserted -> conn.preparedQuery(CREATED_CARD_SQL).execute(Tuple.of(inserted.iterator().next().getLong("id"))))
         .map(rows -> Cards.toJson(rows.iterator().next())));
   }
 

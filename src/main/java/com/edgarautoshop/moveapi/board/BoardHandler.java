@@ -27,7 +27,7 @@ public final class BoardHandler {
   }
 
   public void board(RoutingContext ctx) {
-    LocalDate date = date(ctx);
+    LocalDate date = requestedDate(ctx, shopZone);
     repository.cards(dayStart(date), dayStart(date.plusDays(1)))
         .onSuccess(cards -> {
           JsonObject columns = new JsonObject();
@@ -45,7 +45,7 @@ public final class BoardHandler {
   }
 
   public void stats(RoutingContext ctx) {
-    LocalDate date = date(ctx);
+    LocalDate date = requestedDate(ctx, shopZone);
     repository.counts(dayStart(date), dayStart(date.plusDays(1)))
         .onSuccess(day -> Responses.ok(ctx, new JsonObject().put("date", date.toString())
             .mergeIn(dayStats(day.statusCounts()))
@@ -69,7 +69,8 @@ public final class BoardHandler {
     return date.atStartOfDay(shopZone).toOffsetDateTime();
   }
 
-  private LocalDate date(RoutingContext ctx) {
+  /** The board's date parameter (today in the shop's zone when absent); the stream reads it the same way. */
+  public static LocalDate requestedDate(RoutingContext ctx, ZoneId shopZone) {
     String raw = ctx.queryParams().get("date");
     if (raw == null || raw.isEmpty()) {
       return LocalDate.now(shopZone);

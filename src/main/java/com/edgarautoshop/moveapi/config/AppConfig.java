@@ -18,6 +18,7 @@ public record AppConfig(
     Duration requestTimeout,
     Duration shutdownDrain,
     ZoneId shopTimeZone,
+    Duration streamHeartbeat,
     AuthMode authMode,
     JwtSettings jwt,
     LogFormat logFormat,
@@ -109,6 +110,8 @@ public record AppConfig(
         Duration.ofMillis(e.integer("REQUEST_TIMEOUT", 5000, 100, 120_000)),
         Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 3000, 0, 60_000)),
         e.zone("SHOP_TIME_ZONE", "UTC"),
+        // At most 20 s: a load balancer's idle timeout (an ALB's is 60 s) must never close a quiet stream.
+        Duration.ofMillis(e.integer("STREAM_HEARTBEAT_MS", 15_000, 50, 20_000)),
         authMode,
         jwt,
         e.enumValue("LOG_FORMAT", LogFormat.class, database.isPresent() ? LogFormat.JSON : LogFormat.TEXT),

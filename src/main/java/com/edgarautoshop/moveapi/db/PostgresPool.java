@@ -19,6 +19,22 @@ public final class PostgresPool {
 
   public static Pool create(Vertx vertx, AppConfig config, DatabaseUrl db) {
     long timeoutMs = config.requestTimeout().toMillis();
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(config.dbPoolSize())
+        .setShared(true)
+        .setName("move-api-pool")
+        .setMaxWaitQueueSize(config.dbPoolSize() * 32)
+        .setConnectionTimeout((int) config.poolWaitTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) Math.min(timeoutMs, 5000));
+    return PgBuilder.pool().with(pool).with(net).connectingTo(connectOptions(config, db)).using(vertx).build();
+  }
+
+  /** How every connection of the service reaches Postgres: the pool's and the stream's LISTEN connection. */
+  public static PgConnectOptions connectOptions(AppConfig config, DatabaseUrl db) {
+    long timeoutMs = config.requestTimeout().toMillis();
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())
@@ -38,16 +54,6 @@ public final class PostgresPool {
       // libpq semantics: prefer/require encrypt without verifying the server certificate.
       connect.setSslOptions(new ClientSSLOptions().setTrustAll(true));
     }
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(config.dbPoolSize())
-        .setShared(true)
-        .setName("move-api-pool")
-        .setMaxWaitQueueSize(config.dbPoolSize() * 32)
-        .setConnectionTimeout((int) config.poolWaitTimeout().toMillis())
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) Math.min(timeoutMs, 5000));
-    return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    return connect;
   }
 }

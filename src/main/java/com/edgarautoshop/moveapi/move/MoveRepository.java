@@ -2,6 +2,7 @@ package com.edgarautoshop.moveapi.move;
 
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
+import com.edgarautoshop.moveapi.stream.AppointmentEvents;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,9 @@ public final class MoveRepository {
   /*
    * `cur` locks the card and reads its latest committed version (FOR UPDATE re-reads a row changed
    * since the snapshot), so the 404/409/422 classification and the update see the same row. The
-   * conditional UPDATE is the arbiter; the history row rides in the same statement.
+   * conditional UPDATE is the arbiter; the history row and the stream's NOTIFY ride in the same
+   * statement, so Postgres announces a move exactly when it commits. `notified` is a plain SELECT
+   * CTE, which runs only when referenced: the count in the final SELECT is that reference.
    */
   static final String MOVE_SQL = """
       WITH cur AS (
@@ -38,10 +41,12 @@ public final class MoveRepository {
       ), history AS (
         INSERT INTO appointment_moves (appointment_id, from_status, to_status, from_version, to_version, actor, request_id)
         SELECT id, previous_status, status, version - 1, version, $6, $7 FROM moved
+      ), notified AS (
+        SELECT %s FROM moved
       )
       SELECT cur.status AS current_status, cur.version AS current_version, moved.*
-      FROM cur LEFT JOIN moved ON true
-      """;
+      FROM cur LEFT JOIN moved ON true CROSS JOIN (SELECT count(*) FROM notified) n
+      """.formatted(AppointmentEvents.notify("appointment.moved", "id"));
 
   private static final String CLAIM_KEY_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed";
   private static final String STORED_ANSWER_SQL =

@@ -9,6 +9,7 @@ import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
+import com.edgarautoshop.moveapi.stream.StreamHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -60,11 +61,20 @@ public final class HttpVerticle extends VerticleBase {
     AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
     BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
     MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
+    StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat());
+    TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
     Router router = Router.router(vertx);
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES);
 
     router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
-    router.route().handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+    // A stream is open by design; its liveness is the heartbeat, so the request timeout skips it.
+    router.route().handler(ctx -> {
+      if (ctx.request().path().equals(StreamHandler.PATH)) {
+        ctx.next();
+      } else {
+        timeout.handle(ctx);
+      }
+    });
     router.get("/healthz").handler(ctx -> Responses.ok(ctx, new JsonObject()
         .put("status", "ok").put("service", "edgar-auto-shop").put("runtime", "vertx").put("version", config.appVersion())));
     router.get("/readyz").handler(readiness::handle);
@@ -75,6 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/admin/appointments/board").handler(board::board);
     router.get("/api/admin/dashboard/stats").handler(board::stats);
     jsonPost(router, "/api/admin/appointments", jsonBody, appointments::create);
+    router.get(StreamHandler.PATH).handler(stream::handle);
     router.get("/api/admin/appointments/:id").handler(appointments::get);
     router.get("/api/admin/appointments/:id/history").handler(appointments::history);
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, move::handle);

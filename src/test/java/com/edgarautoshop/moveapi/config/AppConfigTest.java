@@ -24,6 +24,14 @@ class AppConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.seedDemoData()).isTrue();
     assertThat(config.shopTimeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(config.streamHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void streamHeartbeatIsAtMostTwentySeconds() {
+    assertThat(AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20000")).streamHeartbeat()).isEqualTo(Duration.ofSeconds(20));
+    assertThatThrownBy(() -> AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20001"))).hasMessageStartingWith("STREAM_HEARTBEAT_MS ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "soon"))).hasMessageStartingWith("STREAM_HEARTBEAT_MS ");
   }
 
   @Test
