@@ -144,7 +144,7 @@ class BoardPageTest {
   }
 
   @Test
-  void aSecondMoveWhileTheFirstIsPendingSendsNoRequest() {
+  void aSecondMoveWhileTheFirstIsPendingSendsNoRequestAndASlowOneIsReported() {
     LocalDate date = Api.freshDate();
     String id = api.createCard(date, 10).getString("id");
     open(date);
@@ -159,6 +159,7 @@ class BoardPageTest {
     page.waitForTimeout(300);
     assertThat(held).hasSize(1);
     assertThat(column("ready").locator(".card")).hasCount(0);
+    assertThat(page.locator(".toast", new Page.LocatorOptions().setHasText("Slow operation"))).isVisible();
     held.get(0).resume();
     assertThat(column("in_progress").locator(".card[data-id='" + id + "'][data-version='2']")).not().hasClass(Pattern.compile("pending"));
     assertThat(held).hasSize(1);
@@ -201,5 +202,26 @@ class BoardPageTest {
     assertThat(column("no_show").locator(".card[data-id='" + id + "'][data-version='2']")).isVisible();
     assertThat(api.card(id).getString("status")).isEqualTo("no_show");
     assertThat((Integer) page.evaluate("window.moveTimings.filter(t => t.outcome === 200).length")).isEqualTo(1);
+  }
+
+  @Test
+  void streamEventsAreAppliedAndTheStreamIsReopenedWhenItEnds() {
+    LocalDate date = Api.freshDate();
+    JsonObject card = api.createCard(date, 10);
+    AtomicInteger streams = new AtomicInteger();
+    // This branch has no stream endpoint yet: the first connection is answered here with one event and then ends.
+    page.route("**/api/admin/appointments/stream?date=" + date, route -> {
+      if (streams.incrementAndGet() == 1) {
+        JsonObject moved = card.copy().put("status", "ready").put("version", 3);
+        route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("text/event-stream")
+            .setBody(": heartbeat\n\nevent: appointment.moved\ndata: " + moved.encode() + "\n\n"));
+      } else {
+        route.fallback();
+      }
+    });
+    open(date);
+
+    assertThat(column("ready").locator(".card[data-id='" + card.getString("id") + "'][data-version='3']")).isVisible();
+    page.waitForCondition(() -> streams.get() >= 2);
   }
 }
