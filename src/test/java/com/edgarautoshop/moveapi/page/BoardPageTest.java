@@ -3,6 +3,7 @@ package com.edgarautoshop.moveapi.page;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.edgarautoshop.moveapi.auth.TokenMinter;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.TestService;
 import com.microsoft.playwright.Browser;
@@ -15,8 +16,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -110,6 +114,10 @@ class BoardPageTest {
     Files.createDirectories(shot.getParent());
     page.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
     assertThat(Files.size(shot)).isPositive();
+    page.setViewportSize(820, 1180); // a tablet held upright
+    Path tablet = shot.resolveSibling("board-tablet.png");
+    page.screenshot(new Page.ScreenshotOptions().setPath(tablet).setFullPage(true));
+    assertThat(Files.size(tablet)).isPositive();
   }
 
   @Test
@@ -223,5 +231,42 @@ class BoardPageTest {
 
     assertThat(column("ready").locator(".card[data-id='" + card.getString("id") + "'][data-version='3']")).isVisible();
     page.waitForCondition(() -> streams.get() >= 2);
+  }
+
+  @Test
+  void inJwtModeThePageExplains401And403AndUsesAPastedToken() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    Path privateKey = Files.createTempFile("board-page-key", ".pem");
+    Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    try (TestService jwt = TestService.start(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+        "JWT_ISSUER", "https://issuer.test", "JWT_AUDIENCE", "move-api", "HOST", "127.0.0.1"))) {
+      LocalDate date = Api.freshDate();
+      String admin = mint(privateKey, "admin");
+      String id = jwt.api().createCard(date, 10, "Authorization", "Bearer " + admin).getString("id");
+      page.navigate(jwt.api().base() + "/?date=" + date);
+      assertThat(page.locator("#auth-message")).containsText("401");
+
+      page.locator(".token summary").click();
+      page.locator("#token").fill(mint(privateKey, "mechanic"));
+      page.locator("#token-form button").click();
+      assertThat(page.locator("#auth-message")).containsText("403");
+
+      page.locator("#token").fill(admin);
+      page.locator("#token-form button").click();
+      assertThat(page.locator("#auth-message")).isHidden();
+      card(id).locator("select").selectOption("in_progress");
+      assertThat(column("in_progress").locator(".card[data-id='" + id + "'][data-version='2']")).isVisible();
+      assertThat((String) page.evaluate("sessionStorage.getItem('moveapi.token')")).isEqualTo(admin);
+    }
+  }
+
+  private static String mint(Path privateKey, String role) throws Exception {
+    return TokenMinter.mint(List.of("--private-key", privateKey.toString(), "--role", role, "--iss", "https://issuer.test", "--aud", "move-api"));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 }
