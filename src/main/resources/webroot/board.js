@@ -122,9 +122,10 @@ async function refreshStats() {
 
 /** Replaces the local cards with the server's board: the one way the page reconciles. */
 async function loadBoard() {
-  const reply = await api('/api/admin/appointments/board?date=' + state.date);
-  if (reply.status !== 200) {
-    if (reply.status !== 401 && reply.status !== 403) toast('Could not load the board (HTTP ' + reply.status + ').', true);
+  // A failed load keeps what the page shows and says so, rather than blanking the board.
+  const reply = await api('/api/admin/appointments/board?date=' + state.date).catch(() => null);
+  if (!reply || reply.status !== 200) {
+    if (!reply || (reply.status !== 401 && reply.status !== 403)) toast('Could not load the board (' + (reply ? 'HTTP ' + reply.status : 'no answer') + ').', true);
     return;
   }
   document.getElementById('auth-message').hidden = true;
@@ -203,7 +204,6 @@ async function move(id, to) {
         updated_at: moved.updated_at, check_in_at: moved.check_in_at, check_out_at: moved.check_out_at });
     } else if (reply.status === 409 && reply.body && reply.body.error.code === 'version_conflict') {
       // Someone else moved it first: the server's state wins, nothing is rolled back.
-      state.pending.delete(id);
       await loadBoard();
       toast('Board updated; try again');
     } else {

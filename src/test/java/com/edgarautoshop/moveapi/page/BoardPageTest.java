@@ -136,7 +136,7 @@ class BoardPageTest {
   }
 
   @Test
-  void aServerErrorRollsTheCardBackWithAnErrorToast() {
+  void aServerErrorOrANetworkFailureRollsTheCardBackWithAnErrorToast() {
     LocalDate date = Api.freshDate();
     String id = api.createCard(date, 10).getString("id");
     open(date);
@@ -148,6 +148,12 @@ class BoardPageTest {
     assertThat(page.locator(".toast.error")).containsText("Move failed (500)");
     assertThat(column("scheduled").locator(".card[data-id='" + id + "'][data-version='1']")).isVisible();
     assertThat(column("scheduled").locator(".card.pending")).hasCount(0);
+
+    page.unroute(MOVE_URL);
+    page.route(MOVE_URL, route -> route.abort("connectionreset"));
+    card(id).locator("select").selectOption("no_show");
+    assertThat(page.locator(".toast.error", new Page.LocatorOptions().setHasText("did not answer"))).isVisible();
+    assertThat(column("scheduled").locator(".card[data-id='" + id + "'][data-version='1']")).isVisible();
     assertThat(api.card(id).getInteger("version")).isEqualTo(1);
   }
 
