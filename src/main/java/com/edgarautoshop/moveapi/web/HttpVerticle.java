@@ -20,6 +20,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
@@ -89,6 +90,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/admin/appointments/:id").handler(appointments::get);
     router.get("/api/admin/appointments/:id/history").handler(appointments::history);
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, move::handle);
+
+    // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
+    router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
 
     router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
