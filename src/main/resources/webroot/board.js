@@ -129,10 +129,15 @@ async function loadBoard() {
     return;
   }
   document.getElementById('auth-message').hidden = true;
-  state.cards = new Map();
+  // A move answered while this load was in flight may have made the page newer than the reply.
+  const fresh = new Map();
   for (const column of Object.values(reply.body.data.columns)) {
-    for (const card of column.items) state.cards.set(card.id, card);
+    for (const card of column.items) {
+      const known = state.cards.get(card.id);
+      fresh.set(card.id, known && known.version > card.version ? known : card);
+    }
   }
+  state.cards = fresh;
   render();
   await refreshStats();
 }
@@ -198,22 +203,24 @@ async function move(id, to) {
       body: JSON.stringify({ new_status: to, expected_version: card.version }),
     });
     outcome = reply.status;
+    // A board reload during the move replaces the card object: update the one the page now shows.
+    const current = state.cards.get(id) || card;
     if (reply.status === 200) {
       const moved = reply.body.data;
-      Object.assign(card, { status: moved.status, position: moved.position, version: moved.version,
+      Object.assign(current, { status: moved.status, position: moved.position, version: moved.version,
         updated_at: moved.updated_at, check_in_at: moved.check_in_at, check_out_at: moved.check_out_at });
     } else if (reply.status === 409 && reply.body && reply.body.error.code === 'version_conflict') {
       // Someone else moved it first: the server's state wins, nothing is rolled back.
       await loadBoard();
       toast('Board updated; try again');
     } else {
-      Object.assign(card, before);
+      Object.assign(current, before);
       const reason = reply.body && reply.body.error ? reply.body.error.message : 'HTTP ' + reply.status;
       toast('Move failed (' + reply.status + '): ' + reason, true);
     }
   } catch (err) {
     outcome = 'network';
-    Object.assign(card, before);
+    Object.assign(state.cards.get(id) || card, before);
     toast('Move failed: the server did not answer (network error or timeout).', true);
   } finally {
     clearTimeout(slow);

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
 import io.vertx.core.json.JsonObject;
@@ -121,9 +122,33 @@ class BoardPageTest {
   }
 
   @Test
+  void aMoveInOnePageAppearsInAnotherWithoutReload() {
+    LocalDate date = Api.freshDate();
+    String id = api.createCard(date, 9).getString("id");
+    open(date);
+    Page other = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 800));
+    try {
+      other.navigate(api.base() + "/?date=" + date);
+      assertThat(other.locator(".card[data-id='" + id + "']")).isVisible();
+      other.waitForTimeout(500); // let its stream connect
+
+      card(id).dragTo(column("in_progress"));
+      assertThat(other.locator(".column[data-status='in_progress'] .card[data-id='" + id + "'][data-version='2']"))
+          .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(1000));
+      String created = api.createCard(date, 14).getString("id");
+      assertThat(other.locator(".column[data-status='scheduled'] .card[data-id='" + created + "']"))
+          .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(1000));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aStaleCardTakesTheServersStateAndToldToTryAgain() {
     LocalDate date = Api.freshDate();
     String id = api.createCard(date, 10).getString("id");
+    // Without live updates the page cannot learn of the change below, so its card really is stale.
+    page.route("**/api/admin/appointments/stream*", route -> route.abort());
     open(date);
     assertThat(api.move(id, "no_show", 1).status()).isEqualTo(200); // behind the page's back
 
