@@ -268,6 +268,8 @@ async function follow(generation) {
         connected = true;
         delay = 1000;
         await loadBoard();
+        // Marks the board as live; browser tests wait for it before dragging.
+        document.body.dataset.live = 'true';
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -287,6 +289,7 @@ async function follow(generation) {
     } catch (err) {
       // Dropped, aborted or unreachable: handled by the retry below.
     }
+    document.body.dataset.live = 'false';
     if (generation !== stream.generation) return;
     await sleep(delay);
     if (!connected) delay = Math.min(delay * 2, 30000);

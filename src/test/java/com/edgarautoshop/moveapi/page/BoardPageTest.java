@@ -78,7 +78,13 @@ class BoardPageTest {
     page.context().close();
   }
 
+  /** Opens the board and waits until its stream is live, so its catch-up reload cannot re-render mid-drag. */
   private void open(LocalDate date) {
+    openWithoutWaitingForTheStream(date);
+    assertThat(page.locator("body[data-live='true']")).hasCount(1);
+  }
+
+  private void openWithoutWaitingForTheStream(LocalDate date) {
     page.navigate(api.base() + "/?date=" + date);
     assertThat(page.locator(".card").first()).isVisible();
   }
@@ -149,7 +155,7 @@ class BoardPageTest {
     String id = api.createCard(date, 10).getString("id");
     // Without live updates the page cannot learn of the change below, so its card really is stale.
     page.route("**/api/admin/appointments/stream*", route -> route.abort());
-    open(date);
+    openWithoutWaitingForTheStream(date);
     assertThat(api.move(id, "no_show", 1).status()).isEqualTo(200); // behind the page's back
 
     card(id).dragTo(column("in_progress"));
@@ -258,7 +264,7 @@ class BoardPageTest {
         route.fallback();
       }
     });
-    open(date);
+    openWithoutWaitingForTheStream(date); // this stream ends at once, so "live" is only brief
 
     assertThat(column("ready").locator(".card[data-id='" + card.getString("id") + "'][data-version='3']")).isVisible();
     page.waitForCondition(() -> streams.get() >= 2);
