@@ -28,7 +28,8 @@ function format(value) {
 }
 
 /**
- * Every metric with thresholds (each bar with ok/FAILED), then the scenario's own counters.
+ * The verdict, the scenario's own counters on one line, then every metric with thresholds, each bar
+ * marked ok or FAILED.
  * @param {string} scenario
  * @param {{metrics: Record<string, SummaryMetric>}} data  handleSummary's argument
  * @returns {string}
@@ -53,5 +54,5 @@ export function textReport(scenario, data) {
     counters.push(`totals: ${checkMoveTotals(clientMovesOk, data.metrics.server_moves.values.count) ?? 'ok'}`);
   }
   const verdict = failed === 0 ? 'all thresholds passed' : `${failed} threshold(s) FAILED`;
-  return [`k6 ${scenario}: ${verdict}`, ...counters, ...lines, ''].join('\n');
+  return [`k6 ${scenario}: ${verdict}`, ...(counters.length > 0 ? [counters.join(' ')] : []), ...lines, ''].join('\n');
 }
