@@ -5,14 +5,14 @@ import { fail } from 'k6';
 import { Counter, Rate } from 'k6/metrics';
 import { checkInvariant } from './lib/invariant.js';
 import { moveIteration } from './lib/moveflow.js';
+import { httpRequest, parseAnswer } from './lib/requests.js';
 import { newRunId, seedCardPayload } from './lib/seed.js';
 import { summaryPaths, textReport } from './lib/summary.js';
 import { thresholdsFor } from './lib/thresholds.js';
 import { runCards } from './lib/workflow.js';
 
 /** @typedef {import('./lib/config.js').Config} Config */
-/** @typedef {import('./lib/moveflow.js').Request | {name: 'stats'} | {name: 'history', id: string}} Request */
-/** @typedef {import('./lib/moveflow.js').Answer} Answer */
+/** @typedef {import('./lib/requests.js').ApiRequest} ApiRequest */
 /** @typedef {{runId: string, cardIds: string[]}} SetupData */
 
 const moves = new Counter('moves');
@@ -38,59 +38,31 @@ export function scenarioOptions(config) {
     scenarios: {
       [config.scenario]: { executor: 'constant-vus', vus: config.vus, duration: `${config.durationSeconds}s` },
     },
-    thresholds: thresholdsFor(/** @type {'move' | 'mix' | 'contention' | 'smoke'} */ (config.scenario)),
+    thresholds: thresholdsFor(config.scenario),
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'],
-    setupTimeout: `${60 + Math.ceil(config.cards / 20)}s`, // seeding takes about a second per 20 cards here
+    setupTimeout: `${60 + Math.ceil(config.cards / SEED_BATCH)}s`, // k6's 60 s, plus a generous second per batch
   };
 }
 
 /**
  * @param {Config} config
- * @param {string} name  the k6 `name` tag
- * @returns {import('k6/http').Params}
- */
-function params(config, name) {
-  /** @type {Record<string, string>} */
-  const headers = { 'Content-Type': 'application/json' };
-  if (config.token !== null) headers.Authorization = `Bearer ${config.token}`;
-  return { headers, tags: { name } };
-}
-
-/**
- * @param {Config} config
- * @param {Request} request
+ * @param {ApiRequest} request
  */
 function send(config, request) {
-  const api = `${config.baseUrl}/api/admin`;
-  const tagged = params(config, request.name);
-  switch (request.name) {
-    case 'board': return http.get(`${api}/appointments/board?date=${config.date}`, tagged);
-    case 'stats': return http.get(`${api}/dashboard/stats?date=${config.date}`, tagged);
-    case 'card': return http.get(`${api}/appointments/${request.id}`, tagged);
-    case 'history': return http.get(`${api}/appointments/${request.id}/history`, tagged);
-    case 'move': return http.post(`${api}/appointments/${request.id}/move`, JSON.stringify(request.body), tagged);
-  }
+  const { method, url, body, headers } = httpRequest(config, request);
+  return http.request(method, url, body, { headers, tags: { name: request.name } });
 }
 
-/**
- * @param {import('k6/http').Response} response
- * @returns {Answer}
- */
+/** @param {import('k6/http').Response} response */
 function answer(response) {
-  let body = null;
-  try {
-    body = typeof response.body === 'string' ? JSON.parse(response.body) : null;
-  } catch (_) {
-    body = null; // a non-JSON answer (a proxy's error page) is judged by its status alone
-  }
-  return { status: response.status, body };
+  return parseAnswer(response.status, typeof response.body === 'string' ? response.body : null);
 }
 
 /**
  * @param {Config} config
- * @param {Request} request
+ * @param {ApiRequest} request
  */
-export function read(config, request) {
+export function perform(config, request) {
   return answer(send(config, request));
 }
 
@@ -107,8 +79,8 @@ export function seedCards(config) {
     /** @type {import('k6/http').BatchRequest[]} */
     const creates = [];
     for (let index = first; index < Math.min(first + SEED_BATCH, config.cards); index += 1) {
-      const body = JSON.stringify(seedCardPayload(config.date, index, runId));
-      creates.push(['POST', `${config.baseUrl}/api/admin/appointments`, body, params(config, 'create')]);
+      const { method, url, body, headers } = httpRequest(config, { name: 'create', body: seedCardPayload(config.date, index, runId) });
+      creates.push([method, url, body, { headers, tags: { name: 'create' } }]);
     }
     http.batch(creates).forEach((response, offset) => {
       const created = answer(response);
@@ -118,7 +90,7 @@ export function seedCards(config) {
       cardIds.push(created.body.data.id);
     });
   }
-  const board = read(config, { name: 'board' });
+  const board = perform(config, { name: 'board' });
   if (board.status !== 200) fail(`setup: GET board for ${config.date} answered ${board.status}`);
   const shown = runCards(board.body.data, cardIds).length;
   if (shown !== cardIds.length) {
@@ -138,7 +110,7 @@ export function seedCards(config) {
 export function moveOnce(config, data, next) {
   const flow = moveIteration(data.cardIds, Math.random, next);
   let step = flow.next();
-  while (!step.done) step = flow.next(read(config, step.value));
+  while (!step.done) step = flow.next(perform(config, step.value));
   const outcome = step.value;
   for (const result of outcome.moves) {
     moves.add(1);
@@ -161,8 +133,8 @@ export function checkCardsInvariant(config, data) {
   const unreadable = [];
   const cards = [];
   for (const id of data.cardIds) {
-    const card = read(config, { name: 'card', id });
-    const history = read(config, { name: 'history', id });
+    const card = perform(config, { name: 'card', id });
+    const history = perform(config, { name: 'history', id });
     if (card.status === 200 && history.status === 200) {
       cards.push({ id, version: card.body.data.version, historyCount: history.body.data.items.length });
     } else {

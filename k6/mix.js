@@ -1,6 +1,6 @@
 // 70 % reads (half board, half dashboard stats), 30 % moves as in move.js.
 import { sleep } from 'k6';
-import { moveOnce, read, scenarioOptions, seedCards, writeSummary } from './common.js';
+import { moveOnce, perform, scenarioOptions, seedCards, writeSummary } from './common.js';
 import { loadConfig, MOVE_PACE_SECONDS } from './lib/config.js';
 import { mixAction } from './lib/moveflow.js';
 import { nextStatus } from './lib/workflow.js';
@@ -16,7 +16,7 @@ export function setup() {
 export default function (data) {
   const action = mixAction(Math.random());
   if (action === 'move') moveOnce(config, data, nextStatus);
-  else read(config, { name: action });
+  else perform(config, { name: action });
   sleep(MOVE_PACE_SECONDS);
 }
 

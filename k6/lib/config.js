@@ -108,7 +108,7 @@ function checkScenario(scenario) {
 
 /**
  * @typedef {object} Config
- * @property {string} scenario
+ * @property {keyof typeof SCENARIO_DEFAULTS} scenario
  * @property {string} baseUrl   without a trailing slash
  * @property {string | null} token
  * @property {string} date      YYYY-MM-DD
@@ -124,7 +124,8 @@ function checkScenario(scenario) {
  * @returns {Config}
  */
 export function loadConfig(scenario, env) {
-  const defaults = SCENARIO_DEFAULTS[checkScenario(scenario)];
+  const name = checkScenario(scenario);
+  const defaults = SCENARIO_DEFAULTS[name];
   /** @param {string} name */
   const given = (name) => {
     const value = env[name];
@@ -142,7 +143,7 @@ export function loadConfig(scenario, env) {
   }
   const tokenValue = given('TOKEN');
   return {
-    scenario,
+    scenario: name,
     baseUrl: parseBaseUrl(given('BASE_URL') ?? DEFAULT_BASE_URL),
     token: tokenValue === undefined ? null : tokenValue.trim(),
     date: parseDate(given('DATE') ?? DEFAULT_DATE),
