@@ -6,6 +6,7 @@ import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.DemoData;
 import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
 import com.edgarautoshop.moveapi.db.Migrations;
+import com.edgarautoshop.moveapi.web.HealthCheck;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,13 +26,18 @@ public final class Main {
       }
       return;
     }
+    boolean healthCheck = args.length > 0 && args[0].equals("healthcheck");
     AppConfig config;
     try {
       config = AppConfig.fromEnvironment();
     } catch (AppConfig.InvalidConfigException ex) {
       System.err.println("Configuration error: " + ex.getMessage());
-      System.exit(2);
+      // a health check must answer 1 (unhealthy): Docker reserves 2
+      System.exit(healthCheck ? 1 : 2);
       return;
+    }
+    if (healthCheck) {
+      System.exit(HealthCheck.probe(HealthCheck.healthzUri(config)));
     }
     System.setProperty("LOG_FORMAT", config.logFormat().name());
     Logger log = LoggerFactory.getLogger(Main.class);
