@@ -37,6 +37,8 @@ echo "== Lint the Dockerfile (dockerfile-utils, pinned in deploy/image/package-l
 diagnostics=$(deploy/image/node_modules/.bin/dockerfile-utils lint --json Dockerfile || true)
 [ "$diagnostics" = "[]" ] || fail "dockerfile-utils lint: $diagnostics"
 ok "dockerfile-utils finds no error or warning"
+# Parse once in the foreground: a refusal there stops the check (a failure inside < <(…) would not).
+stage base-images >/dev/null || fail "the Dockerfile's runtime stage is not in the form this check reads"
 mapfile -d '' bases < <(stage base-images)
 for base in "${bases[@]}"; do
   [[ "$base" =~ :[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "base image $base is not pinned to a full version tag"
