@@ -10,7 +10,6 @@
 # with `su postgres -c createdb`). IMAGE_CHECK_PORT (default 18084) is the port the service uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repo=$(pwd)
 port=${IMAGE_CHECK_PORT:-18084}
 db_name=moveapi_image_check
 version=1.0.0-image-check
@@ -23,12 +22,17 @@ ok() { checks=$((checks + 1)); echo "ok: $*"; }
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set (usage: TEST_DATABASE_URL=postgresql://… $0)"
 [ "$(id -u)" = 0 ] || fail "run as root: the check switches to the image's uid"
 [ -f target/move-api.jar ] || fail "target/move-api.jar is missing: run mvn -B -DskipTests package first"
-for tool in python3 openssl curl setpriv; do
+missing=()
+for tool in openssl curl npm; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # Each is a Debian package of the same name (npm pulls in nodejs).
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+for tool in python3 setpriv; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
-if ! command -v npm >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
-fi
 
 stage() { python3 deploy/image/runtime_stage.py Dockerfile --build-arg VERSION="$version" --build-arg GIT_SHA="$git_sha" "$@"; }
 
@@ -145,7 +149,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 [ -n "$ready" ] || fail "not ready within 60 s: $(tail -5 "$work/service.out")"
-ok "ready on port $port as uid $(ps -o uid= -p "$pid" | tr -d ' ')"
+running_uid=$(stat -c %u "/proc/$pid")
+[ "$running_uid" = "$uid" ] || fail "the service runs as uid $running_uid, not $uid"
+ok "ready on port $port as uid $running_uid"
 
 health_start_ms=$(date +%s%3N)
 (run_as_image "${service_env[@]}" -- "${healthcheck[@]}") </dev/null || fail "the HEALTHCHECK command failed against a ready service"
