@@ -30,6 +30,9 @@ public record AppConfig(
 
   public enum LogFormat { JSON, TEXT }
 
+  /** Whether a missing DATABASE_URL/PGHOST may fall back to the embedded PostgreSQL; the image forbids it. */
+  public enum EmbeddedDatabasePolicy { ALLOW, FORBID }
+
   /** Where Postgres is; built from DATABASE_URL or the PG* variables. */
   public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode) {
     public String jdbcUrl() {
@@ -73,6 +76,11 @@ public record AppConfig(
   public static AppConfig from(Map<String, String> env) {
     Env e = new Env(env);
     Optional<DatabaseUrl> database = e.database();
+    // Checked first, so that a container without a database hears about the database, not about JWT settings.
+    EmbeddedDatabasePolicy embeddedPolicy = e.enumValue("EMBEDDED_DATABASE", EmbeddedDatabasePolicy.class, EmbeddedDatabasePolicy.ALLOW);
+    if (database.isEmpty() && embeddedPolicy == EmbeddedDatabasePolicy.FORBID) {
+      throw new InvalidConfigException("EMBEDDED_DATABASE=forbid needs a database: set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST");
+    }
     AuthMode authMode = e.enumValue("AUTH_MODE", AuthMode.class, database.isPresent() ? AuthMode.JWT : AuthMode.NONE);
     String host = e.string("HOST", authMode == AuthMode.NONE ? "127.0.0.1" : "0.0.0.0");
     if (authMode == AuthMode.NONE && !isLoopback(host)) {

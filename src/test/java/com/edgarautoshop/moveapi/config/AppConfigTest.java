@@ -52,6 +52,17 @@ class AppConfigTest {
   }
 
   @Test
+  void forbiddenEmbeddedDatabaseWithoutADatabaseNamesWhatToSetBeforeAnyJwtComplaint() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("EMBEDDED_DATABASE", "forbid", "AUTH_MODE", "jwt")))
+        .isInstanceOf(AppConfig.InvalidConfigException.class)
+        .hasMessage("EMBEDDED_DATABASE=forbid needs a database: set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST");
+    assertThat(AppConfig.from(Map.of("EMBEDDED_DATABASE", "forbid", "PGHOST", "pg", "AUTH_MODE", "none")).database()).isPresent();
+    assertThat(AppConfig.from(Map.of("EMBEDDED_DATABASE", "allow")).database()).isEmpty();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("EMBEDDED_DATABASE", "never", "PGHOST", "pg", "AUTH_MODE", "none")))
+        .hasMessage("EMBEDDED_DATABASE must be one of [allow, forbid], got 'never'");
+  }
+
+  @Test
   void pgVariablesWorkToo() {
     AppConfig config = AppConfig.from(Map.of("PGHOST", "pg", "PGUSER", "u", "PGDATABASE", "d", "AUTH_MODE", "none", "HOST", "::1"));
     assertThat(config.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://pg:5432/d?sslmode=prefer");
