@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -59,6 +61,24 @@ public final class CloudFormation {
       throw new IllegalArgumentException("no resource " + logicalId);
     }
     return (Map<String, Object>) resource.get("Properties");
+  }
+
+  /** Logical id → Properties of every resource of this type, in template order. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Map<String, Object>> resourcesOfType(String type) {
+    Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+    ((Map<String, Map<String, Object>>) template.get("Resources")).forEach((logicalId, resource) -> {
+      if (type.equals(resource.get("Type"))) {
+        found.put(logicalId, (Map<String, Object>) resource.get("Properties"));
+      }
+    });
+    return found;
+  }
+
+  /** The names of the template's parameters. */
+  @SuppressWarnings("unchecked")
+  public Set<String> parameterNames() {
+    return ((Map<String, Object>) template.get("Parameters")).keySet();
   }
 
   /** A value with {Ref: parameter} replaced by the parameter's value; other values as they are. */
