@@ -11,7 +11,7 @@ HISTORY_FILE=$RELEASES_DIR/history.jsonl
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-600}
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
-die() { echo "error: $*" >&2; exit "${2:-1}"; }
+die() { echo "error: $1" >&2; exit "${2:-1}"; }
 
 require_tools() {
   local tool
@@ -48,16 +48,16 @@ describe_task_definition() {
     || die "cannot describe task definition $1"
 }
 
-# Name of the app container: CONTAINER_NAME, or the only container of the task definition.
+# Name of the app container: APP_CONTAINER, or the only container of the task definition.
 app_container_name() {
   local task_definition=$1
-  if [ -n "${CONTAINER_NAME:-}" ]; then
-    jq -e --arg n "$CONTAINER_NAME" '.containerDefinitions[] | select(.name == $n)' <<<"$task_definition" >/dev/null \
-      || die "task definition has no container named '$CONTAINER_NAME' (CONTAINER_NAME)" 2
-    echo "$CONTAINER_NAME"
+  if [ -n "${APP_CONTAINER:-}" ]; then
+    jq -e --arg n "$APP_CONTAINER" '.containerDefinitions[] | select(.name == $n)' <<<"$task_definition" >/dev/null \
+      || die "task definition has no container named '$APP_CONTAINER' (APP_CONTAINER)" 2
+    echo "$APP_CONTAINER"
   else
     jq -er 'if (.containerDefinitions | length) == 1 then .containerDefinitions[0].name else empty end' <<<"$task_definition" \
-      || die "the task definition has several containers; set CONTAINER_NAME to the app's" 2
+      || die "the task definition has several containers; set APP_CONTAINER to the app's" 2
   fi
 }
 
