@@ -86,9 +86,9 @@ aws ecs create-service --cluster "$CLUSTER" --service-name "$SERVICE" --task-def
   --desired-count 2 --launch-type FARGATE >/dev/null
 
 service_td() { aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query 'services[0].taskDefinition' --output text; }
-td_field() { aws ecs describe-task-definition --task-definition "$1" --query "taskDefinition.$2" --output text; }
-td_env() { aws ecs describe-task-definition --task-definition "$1" --output json \
-  | jq -r '[.taskDefinition.containerDefinitions[0].environment[] | "\(.name)=\(.value)"] | sort | join(" ")'; }
+# "image cpu memory sorted-env" of a revision, in one aws call (each costs about a second here).
+td_summary() { aws ecs describe-task-definition --task-definition "$1" --output json | jq -r '.taskDefinition
+  | [.containerDefinitions[0].image, .cpu, .memory] + [.containerDefinitions[0].environment[] | "\(.name)=\(.value)"] | join(" ")'; }
 # Everything a dry run must leave alone: the service, the task definition revisions, the release files.
 state() {
   aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --output json | jq -c '.services[0] | {taskDefinition, deployments}'
@@ -136,9 +136,8 @@ assert_eq "$(jq -r .previous_task_definition "$RELEASES_DIR/rollback.json")" "$v
 assert_eq "$(jq -r .new_task_definition "$RELEASES_DIR/rollback.json")" "$v1" "rollback.json new after v1"
 assert_eq "$(jq -r '[.tag, .image, .state, .who, .git_sha] | join(" ")' "$RELEASES_DIR/rollback.json")" \
   "v1.0.0 registry.example/move-api:v1.0.0 released release-test $(git -C "$REPO_DIR" rev-parse HEAD)" "rollback.json after v1"
-assert_eq "$(td_field "$v1" 'containerDefinitions[0].image')" "registry.example/move-api:v1.0.0" "v1 image"
-assert_eq "$(td_field "$v1" '[cpu,memory]' | tr '\t' ' ')" "256 512" "v1 cpu and memory (carried over from v0)"
-assert_eq "$(td_env "$v1")" "APP_ENV=test APP_VERSION=v1.0.0" "v1 environment"
+v1_summary="registry.example/move-api:v1.0.0 256 512 APP_ENV=test APP_VERSION=v1.0.0"
+assert_eq "$(td_summary "$v1")" "$v1_summary" "v1 image, cpu, memory (carried over from v0) and env"
 assert_eq "$(history_last '[.event, .result, .to_task_definition] | join(" ")')" "release ok $v1" "history after v1"
 pass "v1.0.0 released: service on $v1, smoke passed, rollback.json records $v0 -> $v1"
 
@@ -152,7 +151,8 @@ aws ecs describe-task-definition --task-definition "$v2" --output json | jq '.ta
   | .containerDefinitions[0].environment += [{name: "FEATURE_X", value: "on"}]' >"$work/v2b.json"
 v2b=$(aws ecs register-task-definition --cli-input-json "file://$work/v2b.json" --query taskDefinition.taskDefinitionArn --output text)
 aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --task-definition "$v2b" >/dev/null
-assert_eq "$(td_field "$(service_td)" '[cpu,memory]' | tr '\t' ' ')" "512 1024" "cpu and memory before the rollback"
+assert_eq "$(td_summary "$(service_td)")" "registry.example/move-api:v2.0.0 512 1024 APP_ENV=test APP_VERSION=v2.0.0 FEATURE_X=on" \
+  "the service's revision before the rollback"
 pass "v2.0.0 released on $v2; service then moved to $v2b (cpu 512, memory 1024, FEATURE_X=on)"
 
 echo "== rollback --dry-run and rollback without --yes change nothing"
@@ -170,9 +170,7 @@ echo "== rollback --yes"
 run_expect 0 rollback "$rollback" --yes
 assert_output rollback "smoke passed"
 assert_eq "$(service_td)" "$v1" "service task definition after rollback"
-assert_eq "$(td_field "$v1" 'containerDefinitions[0].image')" "registry.example/move-api:v1.0.0" "image after rollback"
-assert_eq "$(td_field "$v1" '[cpu,memory]' | tr '\t' ' ')" "256 512" "cpu and memory after rollback"
-assert_eq "$(td_env "$v1")" "APP_ENV=test APP_VERSION=v1.0.0" "environment after rollback"
+assert_eq "$(td_summary "$v1")" "$v1_summary" "image, cpu, memory and env of the revision rolled back to"
 assert_eq "$(history_last '[.event, .result, .from_task_definition, .to_task_definition] | join(" ")')" \
   "rollback ok $v2b $v1" "history after rollback"
 pass "rolled back to $v1: image v1.0.0, cpu 256, memory 512, env without FEATURE_X; recorded"
@@ -189,7 +187,7 @@ assert_output release-broken "smoke FAILED"
 assert_output release-broken "rolled back automatically to $v1, whose smoke test passed"
 assert_eq "$(service_td)" "$v1" "service after the broken release"
 broken=$(jq -r .new_task_definition "$RELEASES_DIR/rollback.json")
-assert_eq "$(td_field "$broken" 'containerDefinitions[0].image')" "registry.example/move-api:v3.0.0-broken" "recorded broken revision"
+assert_eq "$(td_summary "$broken" | cut -d' ' -f1)" "registry.example/move-api:v3.0.0-broken" "image of the recorded broken revision"
 assert_eq "$(jq -r .state "$RELEASES_DIR/rollback.json")" "rolled_back" "rollback.json state after the broken release"
 assert_eq "$(history_last '[.event, .result, .from_task_definition, .to_task_definition] | join(" ")')" \
   "auto_rollback ok $broken $v1" "history after the broken release"
