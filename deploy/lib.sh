@@ -43,9 +43,10 @@ current_task_definition() {
     || die "service '$SERVICE' not found (or not ACTIVE) in cluster '$CLUSTER'"
 }
 
+# The task definition with its tags folded in, so a copy of it keeps them.
 describe_task_definition() {
-  aws ecs describe-task-definition --task-definition "$1" --output json | jq '.taskDefinition' \
-    || die "cannot describe task definition $1"
+  aws ecs describe-task-definition --task-definition "$1" --include TAGS --output json \
+    | jq '.taskDefinition + {tags: (.tags // [])}' || die "cannot describe task definition $1"
 }
 
 # Name of the app container: APP_CONTAINER, or the only container of the task definition.

@@ -80,7 +80,7 @@ container='[{"name":"move-api","image":"registry.example/move-api:v0.9.0","essen
   "portMappings":[{"containerPort":8080}],"environment":[{"name":"APP_ENV","value":"test"}]}]'
 aws ecs create-cluster --cluster-name "$CLUSTER" >/dev/null
 v0=$(aws ecs register-task-definition --family move-api --cpu 256 --memory 512 --network-mode awsvpc \
-  --requires-compatibilities FARGATE --container-definitions "$container" \
+  --requires-compatibilities FARGATE --container-definitions "$container" --tags key=team,value=shop \
   --query taskDefinition.taskDefinitionArn --output text)
 aws ecs create-service --cluster "$CLUSTER" --service-name "$SERVICE" --task-definition "$v0" \
   --desired-count 2 --launch-type FARGATE >/dev/null
@@ -138,8 +138,10 @@ assert_eq "$(jq -r '[.tag, .image, .state, .who, .git_sha] | join(" ")' "$RELEAS
   "v1.0.0 registry.example/move-api:v1.0.0 released release-test $(git -C "$REPO_DIR" rev-parse HEAD)" "rollback.json after v1"
 v1_summary="registry.example/move-api:v1.0.0 256 512 APP_ENV=test APP_VERSION=v1.0.0"
 assert_eq "$(td_summary "$v1")" "$v1_summary" "v1 image, cpu, memory (carried over from v0) and env"
+assert_eq "$(aws ecs describe-task-definition --task-definition "$v1" --include TAGS --output json | jq -c .tags)" \
+  '[{"key":"team","value":"shop"}]' "v1 tags (carried over from v0)"
 assert_eq "$(history_last '[.event, .result, .to_task_definition] | join(" ")')" "release ok $v1" "history after v1"
-pass "v1.0.0 released: service on $v1, smoke passed, rollback.json records $v0 -> $v1"
+pass "v1.0.0 released: service on $v1 (tags, cpu, memory carried over), smoke passed, rollback.json records $v0 -> $v1"
 
 echo "== release v2.0.0, then an out-of-band change on it (memory, cpu, env), like a stack update"
 run_expect 0 release-v2 "$release" v2.0.0
