@@ -25,6 +25,7 @@ and the ratio service / pgbench. The table is also written to load_test_results/
   PORT                  service port (default 18083)
   DB_POOL_SIZE          the service's pool (default 16)
   BENCH_JAVA_OPTS       extra JVM flags for the service (e.g. a JFR recording)
+  BENCH_JAR             the service's jar (default target/move-api.jar)
 USAGE
 }
 if [ $# -gt 0 ]; then
@@ -76,7 +77,7 @@ use_database
 require_free_connections $((MAX_CONNECTIONS + DB_POOL_SIZE + 1))
 start_service
 seed_cards "$BENCH_CARDS" "$WORK"
-java -cp target/move-api.jar k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
+java -cp "$JAR" k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
 
 run_pgbench() { # CONNECTIONS SECONDS: prints "tps=… p50_ms=… p99_ms=…" (latencies from the per-transaction log)
   local out
@@ -120,7 +121,7 @@ LOAD_AFTER=$(uptime)
 {
   echo "# Move benchmark $STAMP"
   echo
-  echo "Command: \`BENCH_SECONDS=$BENCH_SECONDS BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS BENCH_CONNECTIONS=\"$BENCH_CONNECTIONS\" DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} k6/bench/bench.sh\`"
+  echo "Command: \`BENCH_SECONDS=$BENCH_SECONDS BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS BENCH_CONNECTIONS=\"$BENCH_CONNECTIONS\" DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/bench.sh\`"
   echo "on $(hostname) ($(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty'),"
   echo "PostgreSQL $(psql "$DATABASE_URL" -qAtc 'SHOW server_version'), $BENCH_CARDS cards, wrk -t2 (move.lua), pgbench -M prepared -j 2, ${BENCH_SECONDS}s per run, alternating."
   echo

@@ -11,8 +11,10 @@ require_tools() {
   done
 }
 
+# BENCH_JAR: another build of the service (e.g. to compare two builds), default the README's.
+JAR="${BENCH_JAR:-target/move-api.jar}"
 require_jar() {
-  [ -f target/move-api.jar ] || die "target/move-api.jar is missing; this script builds nothing: run 'mvn -q -DskipTests package' first"
+  [ -f "$JAR" ] || die "$JAR is missing; this script builds nothing: run 'mvn -q -DskipTests package' first"
 }
 
 positive_int() { # NAME VALUE
@@ -50,10 +52,10 @@ require_free_connections() { # NEEDED
 SERVICE_PID=""
 # Starts the jar (AUTH_MODE=none) on PORT with DB_POOL_SIZE; its output goes to SERVICE_LOG.
 start_service() {
-  log "service: java ${BENCH_JAVA_OPTS:-} -jar target/move-api.jar on 127.0.0.1:$PORT, DB_POOL_SIZE=$DB_POOL_SIZE"
+  log "service: java ${BENCH_JAVA_OPTS:-} -jar $JAR on 127.0.0.1:$PORT, DB_POOL_SIZE=$DB_POOL_SIZE"
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM flags
   DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
-    java ${BENCH_JAVA_OPTS:-} -jar target/move-api.jar >"$SERVICE_LOG" 2>&1 &
+    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   local deadline=$((SECONDS + 60))
   until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
