@@ -57,10 +57,10 @@ start_service() {
   DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
     java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + 120))
   until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     kill -0 "$SERVICE_PID" 2>/dev/null || { tail -5 "$SERVICE_LOG" >&2; die "the service exited during start-up (log: $SERVICE_LOG)"; }
-    [ "$SECONDS" -lt "$deadline" ] || die "the service was not ready within 60 s (log: $SERVICE_LOG)"
+    [ "$SECONDS" -lt "$deadline" ] || die "the service was not ready within 120 s (log: $SERVICE_LOG)"
     sleep 0.5
   done
 }
