@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory soak: wrk + move.lua at SOAK_CONNECTIONS for SOAK_MINUTES, sampling the service's RSS and
 # its heap after a full GC every minute; fails when either grew more than 10 % from the first
-# minute to the last.
+# minute to the last, or when wrk saw an answer neither 2xx nor 409.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source k6/bench/common.sh
@@ -14,7 +14,8 @@ Needs target/move-api.jar (build it first: mvn -q -DskipTests package), wrk, psq
 Starts the service (AUTH_MODE=none) on a fresh database, seeds cards, runs wrk with move.lua for
 SOAK_MINUTES, and every minute records VmRSS (/proc/PID/status) and the heap used after
 'jcmd PID GC.run' (GC.heap_info). Prints the samples and first vs last minute; exits 1 when
-either grew more than 10 %. Also written to load_test_results/soak_<UTC ts>.md.
+either grew more than 10 %, or when wrk saw an answer neither 2xx nor 409 (e.g. 503 when the pool
+wait ran out). Also written to load_test_results/soak_<UTC ts>.md.
 
   SOAK_MINUTES        minutes of load, at least 2 (default 10)
   SOAK_CONNECTIONS    wrk connections (default 64)
@@ -96,9 +97,11 @@ for ((minute = 1; minute <= SOAK_MINUTES; minute++)); do
   [ "$minute" -eq 1 ] && { FIRST_RSS=$rss; FIRST_HEAP=$heap; }
   LAST_RSS=$rss; LAST_HEAP=$heap
 done
-wait "$WRK_PID" || { cat "$WORK/wrk.out" >&2; WRK_PID=""; die "wrk or move.lua failed"; }
+# A failed wrk (an answer neither 2xx nor 409) fails the soak too, after the memory figures are out.
+WRK_FAILED=""
+wait "$WRK_PID" || { WRK_FAILED=1; grep '^move.lua:' "$WORK/wrk.out" >&2 || true; }
 WRK_PID=""
-MOVES=$(grep '^moves:' "$WORK/wrk.out")
+MOVES=$(grep '^moves:' "$WORK/wrk.out") || { cat "$WORK/wrk.out" >&2; die "wrk printed no 'moves:' line"; }
 
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 100 / a }'; }
 RSS_GROWTH=$(growth "$FIRST_RSS" "$LAST_RSS")
@@ -120,5 +123,6 @@ awk -v r="$RSS_GROWTH" -v h="$HEAP_GROWTH" 'BEGIN { exit !(r > 10 || h > 10) }' 
   printf '%s\n' "${SAMPLES[@]}"
   echo
   echo "First → last minute: RSS $((FIRST_RSS / 1024)) → $((LAST_RSS / 1024)) MiB ($RSS_GROWTH %), heap after GC $((FIRST_HEAP / 1024)) → $((LAST_HEAP / 1024)) MiB ($HEAP_GROWTH %): **$VERDICT** (limit 10 %)"
+  [ -z "$WRK_FAILED" ] || echo "**FAIL**: wrk saw answers that were neither 2xx nor 409 (other= above)."
 } | tee "$REPORT"
-[ "$VERDICT" = PASS ] || exit 1
+[ "$VERDICT" = PASS ] && [ -z "$WRK_FAILED" ] || exit 1
