@@ -91,7 +91,9 @@ for ((minute = 1; minute <= SOAK_MINUTES; minute++)); do
     kill -0 "$WRK_PID" 2>/dev/null || { cat "$WORK/wrk.out" >&2; die "wrk stopped early"; }
     sleep 1
   done
-  read -r rss heap < <(sample)
+  # A command substitution, so that a failed sample stops the soak (set -e).
+  reading=$(sample)
+  read -r rss heap <<<"$reading"
   SAMPLES+=("| $minute | $((rss / 1024)) | $((heap / 1024)) |")
   log "minute $minute: RSS $((rss / 1024)) MiB, heap after GC $((heap / 1024)) MiB"
   [ "$minute" -eq 1 ] && { FIRST_RSS=$rss; FIRST_HEAP=$heap; }
