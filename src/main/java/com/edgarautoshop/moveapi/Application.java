@@ -8,6 +8,7 @@ import com.edgarautoshop.moveapi.db.PostgresPool;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.stream.AppointmentEvents;
+import com.edgarautoshop.moveapi.stream.StreamSubscribers;
 import com.edgarautoshop.moveapi.web.HttpVerticle;
 import com.edgarautoshop.moveapi.web.Readiness;
 import io.vertx.core.DeploymentOptions;
@@ -57,9 +58,11 @@ public final class Application {
     Pool pool = PostgresPool.create(vertx, config, db);
     Readiness readiness = new Readiness(pool);
     MoveRepository moves = new MoveRepository(pool);
-    return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone())
+    StreamSubscribers streamSubscribers = new StreamSubscribers();
+    return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone(),
+            streamSubscribers)
         .compose(events -> Authenticator.create(vertx, config)
-            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics),
+            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics, streamSubscribers),
                 new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
             .map(deployment -> {
               vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()

@@ -29,14 +29,17 @@ public final class AppointmentEvents {
   private final PgSubscriber subscriber;
   private final AppointmentRepository appointments;
   private final ZoneId shopZone;
+  private final StreamSubscribers subscribers;
   /** Cards are read one after another so that clients get events in commit order. */
   private Future<Void> previous = Future.succeededFuture();
 
-  private AppointmentEvents(Vertx vertx, PgSubscriber subscriber, AppointmentRepository appointments, ZoneId shopZone) {
+  private AppointmentEvents(Vertx vertx, PgSubscriber subscriber, AppointmentRepository appointments, ZoneId shopZone,
+      StreamSubscribers subscribers) {
     this.vertx = vertx;
     this.subscriber = subscriber;
     this.appointments = appointments;
     this.shopZone = shopZone;
+    this.subscribers = subscribers;
   }
 
   /** The SQL expression that announces a change of the appointment whose id is {@code idExpression}. */
@@ -49,11 +52,12 @@ public final class AppointmentEvents {
    * Postgres is not there yet: the first connect is then retried like a lost connection, since
    * pool-backed routes recover by themselves too.
    */
-  public static Future<AppointmentEvents> start(Vertx vertx, PgConnectOptions connect, AppointmentRepository appointments, ZoneId shopZone) {
+  public static Future<AppointmentEvents> start(Vertx vertx, PgConnectOptions connect, AppointmentRepository appointments, ZoneId shopZone,
+      StreamSubscribers subscribers) {
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx, connect)
         // A lost connection (Postgres restart, network cut) is retried for ever with a capped backoff.
         .reconnectPolicy(AppointmentEvents::reconnectDelay);
-    AppointmentEvents events = new AppointmentEvents(vertx, subscriber, appointments, shopZone);
+    AppointmentEvents events = new AppointmentEvents(vertx, subscriber, appointments, shopZone, subscribers);
     subscriber.channel(CHANNEL).handler(events::announce);
     return events.connect(0).map(events);
   }
@@ -75,6 +79,9 @@ public final class AppointmentEvents {
   }
 
   private void announce(String payload) {
+    if (!subscribers.any()) {
+      return;
+    }
     JsonObject note = new JsonObject(payload);
     String type = note.getString("type");
     previous = previous.transform(ignored -> appointments.find(note.getLong("id"))).transform(found -> {

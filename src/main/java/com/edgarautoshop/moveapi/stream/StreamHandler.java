@@ -20,11 +20,13 @@ public final class StreamHandler {
   private final Vertx vertx;
   private final ZoneId shopZone;
   private final long heartbeatMs;
+  private final StreamSubscribers subscribers;
 
-  public StreamHandler(Vertx vertx, ZoneId shopZone, Duration heartbeat) {
+  public StreamHandler(Vertx vertx, ZoneId shopZone, Duration heartbeat, StreamSubscribers subscribers) {
     this.vertx = vertx;
     this.shopZone = shopZone;
     this.heartbeatMs = heartbeat.toMillis();
+    this.subscribers = subscribers;
   }
 
   public void handle(RoutingContext ctx) {
@@ -35,6 +37,7 @@ public final class StreamHandler {
         .putHeader("Cache-Control", "no-cache")
         // Proxies such as nginx would otherwise hold events back in their buffers.
         .putHeader("X-Accel-Buffering", "no");
+    subscribers.opened();
     // Sends the headers at once, so the client knows it is subscribed before any event.
     response.write(": subscribed " + date + "\n\n");
     MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(AppointmentEvents.ADDRESS, message -> {
@@ -47,6 +50,7 @@ public final class StreamHandler {
     response.closeHandler(closed -> {
       consumer.unregister();
       vertx.cancelTimer(heartbeat);
+      subscribers.closed();
     });
     // A graceful shutdown waits for open requests; a stream never ends by itself, so end it (the page reconnects elsewhere).
     ctx.request().connection().shutdownHandler(shutdown -> response.end());

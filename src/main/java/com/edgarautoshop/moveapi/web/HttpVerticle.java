@@ -10,6 +10,7 @@ import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
+import com.edgarautoshop.moveapi.stream.StreamSubscribers;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -35,13 +36,16 @@ public final class HttpVerticle extends VerticleBase {
   private final Authenticator authenticator;
   private final Readiness readiness;
   private final Metrics metrics;
+  private final StreamSubscribers streamSubscribers;
 
-  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness, Metrics metrics) {
+  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness, Metrics metrics,
+      StreamSubscribers streamSubscribers) {
     this.config = config;
     this.pool = pool;
     this.authenticator = authenticator;
     this.readiness = readiness;
     this.metrics = metrics;
+    this.streamSubscribers = streamSubscribers;
   }
 
   private HttpServer server;
@@ -62,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
     BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
     MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
-    StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat());
+    StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers);
     TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
     Router router = Router.router(vertx);
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES);

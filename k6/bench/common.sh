@@ -1,0 +1,152 @@
+# Shared by bench.sh and soak.sh (sourced, not run): tool checks, the throwaway database, the
+# service, the bench cards. Every wait is bounded; cleanup stops only what these functions started.
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+log() { echo "== $*" >&2; }
+
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "'$tool' is not installed (Debian: apt-get install -y wrk postgresql-client curl jq openjdk-17-jdk-headless)"
+  done
+}
+
+# BENCH_JAR: another build of the service (e.g. to compare two builds), default the README's.
+JAR="${BENCH_JAR:-target/move-api.jar}"
+require_jar() {
+  [ -f "$JAR" ] || die "$JAR is missing; this script builds nothing: run 'mvn -q -DskipTests package' first"
+}
+
+positive_int() { # NAME VALUE
+  [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer, got '$2'"
+}
+
+# Sets DATABASE_URL: the caller's, or a fresh database on the local server (dropped on exit).
+CREATED_DB=""
+ADMIN_URL="${BENCH_ADMIN_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
+use_database() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    log "database: DATABASE_URL as given"
+    return
+  fi
+  CREATED_DB="moveapi_bench_run_$(date -u +%Y%m%d%H%M%S)_$$"
+  psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAtc "CREATE DATABASE $CREATED_DB" \
+    || die "cannot create a database through $ADMIN_URL (set BENCH_ADMIN_URL or DATABASE_URL)"
+  DATABASE_URL="${ADMIN_URL%/*}/$CREATED_DB"
+  log "database: fresh $CREATED_DB (dropped on exit)"
+}
+
+drop_database() {
+  if [ -n "$CREATED_DB" ]; then
+    psql "$ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS $CREATED_DB WITH (FORCE)" >/dev/null || echo "could not drop $CREATED_DB" >&2
+  fi
+}
+
+# Fails unless the server has room for NEEDED more connections (pgbench opens one per client).
+require_free_connections() { # NEEDED
+  local free
+  free=$(psql "$DATABASE_URL" -qAtc "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity")
+  [ "$free" -ge "$1" ] || die "the database server has $free free connections, the run needs $1 (pgbench clients + DB_POOL_SIZE + the stream listener); lower BENCH_CONNECTIONS or raise max_connections"
+}
+
+SERVICE_PID=""
+# Starts the jar (AUTH_MODE=none) on PORT with DB_POOL_SIZE; its output goes to SERVICE_LOG.
+start_service() {
+  log "service: java ${BENCH_JAVA_OPTS:-} -jar $JAR on 127.0.0.1:$PORT, DB_POOL_SIZE=$DB_POOL_SIZE"
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM flags
+  DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
+    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
+  SERVICE_PID=$!
+  local deadline=$((SECONDS + 120))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -5 "$SERVICE_LOG" >&2; die "the service exited during start-up (log: $SERVICE_LOG)"; }
+    [ "$SECONDS" -lt "$deadline" ] || die "the service was not ready within 120 s (log: $SERVICE_LOG)"
+    sleep 0.5
+  done
+}
+
+stop_service() {
+  [ -n "$SERVICE_PID" ] || return 0
+  kill "$SERVICE_PID" 2>/dev/null || true
+  local deadline=$((SECONDS + 20))
+  while kill -0 "$SERVICE_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+  kill -9 "$SERVICE_PID" 2>/dev/null || true
+  SERVICE_PID=""
+}
+
+# Creates COUNT cards on BENCH_DATE through the API and moves each scheduled -> in_progress, so
+# bench cards only ever sit in in_progress (even version) or ready (odd version).
+seed_cards() { # COUNT WORKDIR
+  local count=$1 dir=$2 i base="http://127.0.0.1:$PORT/api/admin/appointments"
+  log "seeding $count cards on $BENCH_DATE through POST /api/admin/appointments"
+  # One curl, one kept-alive connection; "next" separates the requests of a config file.
+  for ((i = 0; i < count; i++)); do
+    [ "$i" -eq 0 ] || echo next
+    printf 'url = "%s"\nheader = "Content-Type: application/json"\ndata = "{\\"appt_start\\":\\"%sT09:00:00Z\\",\\"appt_end\\":\\"%sT10:00:00Z\\",\\"customer\\":{\\"name\\":\\"Bench %d\\"},\\"vehicle\\":{\\"make\\":\\"Bench\\",\\"model\\":\\"Car\\",\\"year\\":2020}}"\nwrite-out = "\\n"\n' \
+      "$base" "$BENCH_DATE" "$BENCH_DATE" "$i"
+  done >"$dir/create.curl"
+  curl -sS --max-time 300 -K "$dir/create.curl" >"$dir/created.json"
+  jq -r 'if .ok then .data.id else error("create failed: \(.)") end' "$dir/created.json" >"$dir/ids" \
+    || die "seeding failed: see $dir/created.json"
+  [ "$(wc -l <"$dir/ids")" -eq "$count" ] || die "seeding created $(wc -l <"$dir/ids") cards, wanted $count"
+  local separator=""
+  while read -r id; do
+    printf '%s' "$separator"
+    separator=$'next\n'
+    printf 'url = "%s/%s/move"\nheader = "Content-Type: application/json"\ndata = "{\\"new_status\\":\\"in_progress\\",\\"expected_version\\":1}"\nwrite-out = "\\n"\n' "$base" "$id"
+  done <"$dir/ids" >"$dir/start.curl"
+  curl -sS --max-time 300 -K "$dir/start.curl" >"$dir/started.json"
+  [ "$(jq -r 'select(.ok and .data.status == "in_progress") | 1' "$dir/started.json" | wc -l)" -eq "$count" ] \
+    || die "the first move of the seeded cards failed: see $dir/started.json"
+  # pgbench gives client N the card FIRST_CARD + N, so the ids must be consecutive.
+  FIRST_CARD=$(sort -n "$dir/ids" | head -1)
+  [ "$(sort -n "$dir/ids" | tail -1)" -eq $((FIRST_CARD + count - 1)) ] \
+    || die "seeded ids are not consecutive (another writer on this database?); use a fresh database"
+}
+
+# Writes "id version status" of every card on BENCH_DATE, read through the board API.
+write_cards_file() { # FILE
+  curl -fsS --max-time 30 "http://127.0.0.1:$PORT/api/admin/appointments/board?date=$BENCH_DATE" \
+    | jq -r '.data.columns[].items[] | "\(.id) \(.version) \(.status)"' >"$1"
+}
+
+# Runs wrk with move.lua; prints its "moves:" line and fails when move.lua failed.
+run_wrk() { # CONNECTIONS SECONDS CARDS_FILE
+  local out
+  out=$(wrk -t2 -c"$1" -d"$2"s --timeout 10s --latency -s k6/bench/move.lua "http://127.0.0.1:$PORT" -- "$3" 2) \
+    || { echo "$out" >&2; die "wrk failed at $1 connections"; }
+  grep '^moves:' <<<"$out" || { echo "$out" >&2; die "wrk printed no 'moves:' line"; }
+}
+
+field() { # NAME LINE: the value of NAME=value in LINE
+  sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
+}
+
+# BENCH_PRIVATE_PG=1: a throwaway PostgreSQL cluster on BENCH_PG_PORT with room for 256 pgbench
+# clients (a stock server allows 100 connections in all); removed on exit.
+PRIVATE_PG_DIR=""
+start_private_postgres() {
+  local bindir run_as=()
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bindir/initdb" ] || die "BENCH_PRIVATE_PG=1 needs Debian's postgresql server (apt-get install -y postgresql)"
+  PRIVATE_PG_DIR=$(mktemp -d /tmp/bench-pg.XXXXXX)
+  # PostgreSQL refuses to run as root.
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PRIVATE_PG_DIR"
+    run_as=(runuser -u postgres --)
+  fi
+  "${run_as[@]}" "$bindir/initdb" -D "$PRIVATE_PG_DIR/data" -A trust -U postgres >/dev/null
+  "${run_as[@]}" "$bindir/pg_ctl" -D "$PRIVATE_PG_DIR/data" -l "$PRIVATE_PG_DIR/log" -w -t 30 \
+    -o "-p $BENCH_PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PRIVATE_PG_DIR -c max_connections=400" start >/dev/null \
+    || die "the private PostgreSQL did not start (log: $PRIVATE_PG_DIR/log)"
+  PRIVATE_PG_CTL=("${run_as[@]}" "$bindir/pg_ctl" -D "$PRIVATE_PG_DIR/data")
+  ADMIN_URL="postgresql://postgres@127.0.0.1:$BENCH_PG_PORT/postgres"
+  log "private PostgreSQL on 127.0.0.1:$BENCH_PG_PORT ($PRIVATE_PG_DIR, max_connections=400)"
+}
+
+stop_private_postgres() {
+  [ -n "$PRIVATE_PG_DIR" ] || return 0
+  "${PRIVATE_PG_CTL[@]}" -m fast -w -t 30 stop >/dev/null || echo "could not stop the private PostgreSQL in $PRIVATE_PG_DIR" >&2
+  rm -rf "$PRIVATE_PG_DIR"
+  PRIVATE_PG_DIR=""
+}

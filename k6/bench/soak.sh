@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Memory soak: wrk + move.lua at SOAK_CONNECTIONS for SOAK_MINUTES, sampling the service's RSS and
+# its heap after a full GC every minute; fails when either grew more than 10 % from the first
+# minute to the last, or when wrk saw an answer neither 2xx nor 409.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source k6/bench/common.sh
+
+usage() {
+  cat <<'USAGE'
+Usage: k6/bench/soak.sh   (no arguments; settings through the environment)
+
+Needs target/move-api.jar (build it first: mvn -q -DskipTests package), wrk, psql, curl, jq, jcmd.
+Starts the service (AUTH_MODE=none) on a fresh database, seeds cards, runs wrk with move.lua for
+SOAK_MINUTES, and every minute records VmRSS (/proc/PID/status) and the heap used after
+'jcmd PID GC.run' (GC.heap_info). Prints the samples and first vs last minute; exits 1 when
+either grew more than 10 %, or when wrk saw an answer neither 2xx nor 409 (e.g. 503 when the pool
+wait ran out). Also written to load_test_results/soak_<UTC ts>.md.
+
+  SOAK_MINUTES        minutes of load, at least 2 (default 10)
+  SOAK_CONNECTIONS    wrk connections (default 64)
+  SOAK_CARDS          cards seeded (default 4 x SOAK_CONNECTIONS)
+  DATABASE_URL, BENCH_ADMIN_URL, BENCH_PRIVATE_PG, BENCH_PG_PORT, BENCH_DATE, BENCH_JAR,
+  BENCH_JAVA_OPTS, PORT, DB_POOL_SIZE: as for bench.sh
+USAGE
+}
+if [ $# -gt 0 ]; then
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "takes no arguments, got '$1'" ;;
+  esac
+fi
+
+require_jar
+require_tools java jcmd wrk psql curl jq
+PORT="${PORT:-18083}"
+DB_POOL_SIZE="${DB_POOL_SIZE:-16}"
+SOAK_MINUTES="${SOAK_MINUTES:-10}"
+SOAK_CONNECTIONS="${SOAK_CONNECTIONS:-64}"
+BENCH_DATE="${BENCH_DATE:-2031-02-01}"
+BENCH_PG_PORT="${BENCH_PG_PORT:-18093}"
+for name in PORT DB_POOL_SIZE SOAK_MINUTES SOAK_CONNECTIONS BENCH_PG_PORT; do positive_int "$name" "${!name}"; done
+[ "$SOAK_MINUTES" -ge 2 ] || die "SOAK_MINUTES must be at least 2 (first and last minute are compared), got $SOAK_MINUTES"
+[ "$SOAK_CONNECTIONS" -ge 2 ] || die "SOAK_CONNECTIONS must be at least 2 (wrk runs 2 threads), got $SOAK_CONNECTIONS"
+SOAK_CARDS="${SOAK_CARDS:-$((4 * SOAK_CONNECTIONS))}"
+positive_int SOAK_CARDS "$SOAK_CARDS"
+[ "$SOAK_CARDS" -ge $((2 * SOAK_CONNECTIONS)) ] || die "SOAK_CARDS must be at least 2 x SOAK_CONNECTIONS, got $SOAK_CARDS"
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p load_test_results
+REPORT="load_test_results/soak_$STAMP.md"
+SERVICE_LOG="load_test_results/soak_${STAMP}_service.log"
+WORK=$(mktemp -d /tmp/move-soak.XXXXXX)
+WRK_PID=""
+cleanup() {
+  [ -z "$WRK_PID" ] || kill "$WRK_PID" 2>/dev/null || true
+  stop_service
+  drop_database
+  stop_private_postgres
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "${BENCH_PRIVATE_PG:-}" = 1 ] && start_private_postgres
+use_database
+require_free_connections $((DB_POOL_SIZE + 1))
+start_service
+seed_cards "$SOAK_CARDS" "$WORK"
+write_cards_file "$WORK/cards"
+
+# wrk runs a little longer than the sampling, so the last sample is taken under load.
+log "soak: wrk at $SOAK_CONNECTIONS connections for $SOAK_MINUTES min, sampling every minute"
+run_wrk "$SOAK_CONNECTIONS" $((SOAK_MINUTES * 60 + 10)) "$WORK/cards" >"$WORK/wrk.out" 2>&1 &
+WRK_PID=$!
+
+sample() { # prints "rss_kib heap_used_kib"
+  local rss heap
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVICE_PID/status")
+  timeout 60 jcmd "$SERVICE_PID" GC.run >/dev/null
+  # G1's line: " garbage-first heap   total 262144K, used 41234K [...]"
+  heap=$(timeout 60 jcmd "$SERVICE_PID" GC.heap_info | sed -n 's/.*heap .*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
+  [ -n "$rss" ] && [ -n "$heap" ] || die "could not read RSS or heap of the service (pid $SERVICE_PID)"
+  echo "$rss $heap"
+}
+
+SAMPLES=()
+START=$SECONDS
+for ((minute = 1; minute <= SOAK_MINUTES; minute++)); do
+  while [ $((SECONDS - START)) -lt $((minute * 60)) ]; do
+    kill -0 "$WRK_PID" 2>/dev/null || { cat "$WORK/wrk.out" >&2; die "wrk stopped early"; }
+    sleep 1
+  done
+  # A command substitution, so that a failed sample stops the soak (set -e).
+  reading=$(sample)
+  read -r rss heap <<<"$reading"
+  SAMPLES+=("| $minute | $((rss / 1024)) | $((heap / 1024)) |")
+  log "minute $minute: RSS $((rss / 1024)) MiB, heap after GC $((heap / 1024)) MiB"
+  [ "$minute" -eq 1 ] && { FIRST_RSS=$rss; FIRST_HEAP=$heap; }
+  LAST_RSS=$rss; LAST_HEAP=$heap
+done
+# A failed wrk (an answer neither 2xx nor 409) fails the soak too, after the memory figures are out.
+WRK_FAILED=""
+wait "$WRK_PID" || { WRK_FAILED=1; grep '^move.lua:' "$WORK/wrk.out" >&2 || true; }
+WRK_PID=""
+MOVES=$(grep '^moves:' "$WORK/wrk.out") || { cat "$WORK/wrk.out" >&2; die "wrk printed no 'moves:' line"; }
+
+growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 100 / a }'; }
+RSS_GROWTH=$(growth "$FIRST_RSS" "$LAST_RSS")
+HEAP_GROWTH=$(growth "$FIRST_HEAP" "$LAST_HEAP")
+VERDICT=PASS
+awk -v r="$RSS_GROWTH" -v h="$HEAP_GROWTH" 'BEGIN { exit !(r > 10 || h > 10) }' && VERDICT=FAIL
+
+{
+  echo "# Memory soak $STAMP"
+  echo
+  echo "Command: \`SOAK_MINUTES=$SOAK_MINUTES SOAK_CONNECTIONS=$SOAK_CONNECTIONS DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/soak.sh\`"
+  echo "on $(hostname) ($(nproc) cores), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty'), JVM flags: '${BENCH_JAVA_OPTS:-}' (defaults otherwise), $SOAK_CARDS cards."
+  echo "Load at the end: \`$(uptime)\`"
+  echo
+  echo "wrk: \`$MOVES\`"
+  echo
+  echo "| minute | RSS MiB | heap after GC MiB |"
+  echo "|---:|---:|---:|"
+  printf '%s\n' "${SAMPLES[@]}"
+  echo
+  echo "First → last minute: RSS $((FIRST_RSS / 1024)) → $((LAST_RSS / 1024)) MiB ($RSS_GROWTH %), heap after GC $((FIRST_HEAP / 1024)) → $((LAST_HEAP / 1024)) MiB ($HEAP_GROWTH %): **$VERDICT** (limit 10 %)"
+  [ -z "$WRK_FAILED" ] || echo "**FAIL**: wrk saw answers that were neither 2xx nor 409 (other= above)."
+} | tee "$REPORT"
+[ "$VERDICT" = PASS ] && [ -z "$WRK_FAILED" ] || exit 1
