@@ -20,21 +20,13 @@ case "$1" in move|mix|contention|smoke) scenario=$1; shift ;; *) echo "unknown s
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 here="$root/k6/locust"
-venv="$here/.venv"
 results="$root/load_test_results"
 jar="$root/target/move-api.jar"
 
-# The pinned requirements, installed once; a changed pin reinstalls.
-pins=$(cat "$here/requirements.txt" "$here/constraints.txt" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$venv/.pins" 2>/dev/null || true)" != "$pins" ]; then
-  echo "== installing the pinned Locust into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
-  echo "$pins" > "$venv/.pins"
-fi
+venv=$(bash "$here/venv.sh")
 
 # Users, seconds and cards as the locustfile resolves them (exit 2 naming a bad variable).
-read -r users seconds cards < <(SCENARIO=$scenario "$venv/bin/python" "$here/settings.py" "$scenario") \
+read -r users seconds cards < <("$venv/bin/python" "$here/settings.py" "$scenario") \
   || exit 2
 spawn_rate=${SPAWN_RATE:-$users}
 ready_timeout=${READY_TIMEOUT:-120}

@@ -20,10 +20,6 @@ class Counts:
     def conflict_rate(self) -> float:
         return self.conflicts / self.moves if self.moves else 0.0
 
-    @property
-    def recovered_rate(self) -> float:
-        return self.recovered / self.conflicts if self.conflicts else 1.0
-
 
 @dataclass
 class Measured:
