@@ -1,7 +1,7 @@
 """Locust glue for the shop's load scenarios (docs/load-testing.md). SCENARIO picks move, mix,
 contention or smoke; k6/run.sh sets it. Decisions live in workflow.py, configuration in
 settings.py, thresholds and the invariant in verdict.py: this file only does HTTP and wires
-Locust's events (seed on test_start, invariant on test_stop, thresholds on quitting)."""
+Locust's events (seed on test_start, read back for the invariant on test_stop, thresholds on quitting)."""
 from __future__ import annotations
 
 import json
@@ -29,7 +29,8 @@ except settings.SettingsError as error:
     sys.exit(f"Configuration error: {error}")
 
 REQUEST_TIMEOUT = 30  # seconds, for setup and the invariant (the users' client has its own 60 s)
-SEED_CONCURRENCY = 8  # parallel creates at setup: seeding 1000 cards one by one would eat the run time
+# Parallel requests at setup and read-back: 1000 cards one by one would take minutes on a busy machine.
+SEED_CONCURRENCY = 8
 CARDS_PATH = "/api/admin/appointments"
 BOARD_PATH = f"/api/admin/appointments/board?date={SETTINGS.date}"
 STATS_PATH = f"/api/admin/dashboard/stats?date={SETTINGS.date}"
@@ -183,19 +184,22 @@ def seed_cards(environment, **_) -> None:
 
 @events.test_stop.add_listener
 def check_invariant(environment, **_) -> None:
-    """Contention: after the users stopped, read every seeded card and its history through the API."""
-    if SETTINGS.scenario != "contention" or not RUN.seeded_ids:
+    """After the users stopped, read every seeded card and its history back through the API."""
+    if not verdict.checks_invariant(SETTINGS.scenario) or not RUN.seeded_ids:
         return
     session = _api_session(environment)
-    versions, history_rows, unreadable = {}, {}, []
-    for card_id in RUN.seeded_ids:
+
+    def read_back(card_id: str) -> tuple[str, Optional[int], Optional[int]]:
         card = session.get(f"{CARDS_PATH}/{card_id}", name="card", timeout=REQUEST_TIMEOUT)
         history = session.get(f"{CARDS_PATH}/{card_id}/history", name="history", timeout=REQUEST_TIMEOUT)
         if card.status_code != 200 or history.status_code != 200:
-            unreadable.append(f"card {card_id} unreadable (card {card.status_code}, history {history.status_code})")
-            continue
-        versions[card_id] = card.json()["data"]["version"]
-        history_rows[card_id] = len(history.json()["data"]["items"])
+            return card_id, None, None
+        return card_id, card.json()["data"]["version"], len(history.json()["data"]["items"])
+
+    read = gevent.pool.Pool(SEED_CONCURRENCY).map(read_back, RUN.seeded_ids)
+    unreadable = [f"card {card_id} could not be read back" for card_id, version, _ in read if version is None]
+    versions = {card_id: version for card_id, version, _ in read if version is not None}
+    history_rows = {card_id: rows for card_id, version, rows in read if version is not None}
     RUN.invariant_violations = unreadable + verdict.invariant_violations(versions, history_rows, RUN.counts.moved)
 
 

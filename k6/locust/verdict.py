@@ -91,14 +91,19 @@ def _invariant(m: Measured) -> Outcome:
 _SHOP = [_failed, _latency("move", 95, "<", 400)]
 _OURS = [_latency("move", 95, "<=", 10), _latency("move", 99, "<=", 25)]
 THRESHOLDS: dict[str, list[Check]] = {
-    "move": _SHOP + [_conflict_rate, _all_recovered] + _OURS,
+    "move": _SHOP + [_conflict_rate, _all_recovered] + _OURS + [_invariant],
     "mix": _SHOP + [_conflict_rate, _all_recovered] + _OURS
-    + [_latency("board", 95, "<", 400), _latency("stats", 95, "<", 400)],
+    + [_latency("board", 95, "<", 400), _latency("stats", 95, "<", 400), _invariant],
     # With every user on 3 cards a retry loses most of the time by design: no conflict bars.
     "contention": _SHOP + [_invariant],
     # Runs in CI on a noisy machine: the shop's bars only.
     "smoke": _SHOP + [_conflict_rate, _all_recovered],
 }
+
+
+def checks_invariant(scenario: str) -> bool:
+    """Whether the run must read every seeded card and its history back at test stop."""
+    return _invariant in THRESHOLDS[scenario]
 
 
 def evaluate(scenario: str, measured: Measured) -> list[Outcome]:

@@ -1,12 +1,13 @@
 import pytest
 
-from verdict import Counts, Measured, evaluate, invariant_violations, line
+from verdict import Counts, Measured, checks_invariant, evaluate, invariant_violations, line
 
 
 def measured(**overrides):
     values = dict(requests=1000, failures=0, p95_ms={"move": 8, "board": 30, "stats": 5},
                   p99_ms={"move": 20, "board": 50, "stats": 9}, counts=Counts(moves=500, moved=495, conflicts=5,
-                                                                                recovered=5))
+                                                                                recovered=5),
+                  invariant_violations=[])
     values.update(overrides)
     return Measured(**values)
 
@@ -20,7 +21,8 @@ def test_a_good_move_run_passes_every_threshold():
     assert failed(outcomes) == []
     assert [o.name for o in outcomes] == [
         "http_req_failed rate<0.01", "http_req_duration{name:move} p(95)<400", "conflicts rate<0.10",
-        "conflicts_recovered rate==1", "http_req_duration{name:move} p(95)<=10", "http_req_duration{name:move} p(99)<=25"]
+        "conflicts_recovered rate==1", "http_req_duration{name:move} p(95)<=10", "http_req_duration{name:move} p(99)<=25",
+        "invariant version-1 == history rows == 200 moves seen"]
 
 
 def test_failure_rate_bar_is_strictly_below_one_percent():
@@ -65,10 +67,17 @@ def test_mix_has_per_endpoint_bars():
 def test_contention_needs_the_invariant_checked_and_ignores_conflict_bars():
     crowded = Counts(moves=1000, moved=400, conflicts=600, recovered=100)
     assert failed(evaluate("contention", measured(counts=crowded, invariant_violations=[]))) == []
-    assert failed(evaluate("contention", measured(counts=crowded))) == [
+    assert failed(evaluate("contention", measured(counts=crowded, invariant_violations=None))) == [
         "invariant version-1 == history rows == 200 moves seen"]
     broken = evaluate("contention", measured(counts=crowded, invariant_violations=["card 1: version 3 but 1 history rows"]))
     assert [o.detail for o in broken if not o.passed] == ["card 1: version 3 but 1 history rows"]
+
+
+def test_the_invariant_is_read_back_for_move_mix_and_contention_not_smoke():
+    assert [s for s in ("move", "mix", "contention", "smoke") if checks_invariant(s)] == ["move", "mix", "contention"]
+    assert "invariant version-1 == history rows == 200 moves seen" in failed(
+        evaluate("move", measured(invariant_violations=None)))
+    assert failed(evaluate("smoke", measured(invariant_violations=None))) == []
 
 
 def test_a_failed_setup_fails_the_run_first():
