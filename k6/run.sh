@@ -3,7 +3,7 @@
 # scenarios here (Locust)"): installs the pinned Locust into k6/locust/.venv if needed, starts
 # target/move-api.jar (embedded PostgreSQL, or DATABASE_URL) unless BASE_URL is set, waits for
 # /readyz, runs Locust headless and stops the service. Exit status: 0 all thresholds passed,
-# 1 a threshold breached, 2 bad usage or setup, 3 the service did not become ready.
+# 1 a threshold breached, 2 bad usage or setup, 3 the service did not become ready, 130 Ctrl-C.
 set -euo pipefail
 
 usage() {
