@@ -128,8 +128,13 @@ class ShopUser(FastHttpUser):
             if r.status_code != 200:
                 r.failure(_short(r))
                 return None
+            try:
+                data = r.json()["data"]
+            except (ValueError, KeyError, TypeError):
+                r.failure(f"no JSON data object in {_short(r)}")
+                return None
             r.success()
-            return r.json()["data"]
+            return data
 
 
 def _error_code(response) -> Optional[str]:
@@ -221,6 +226,7 @@ def judge(environment, **_) -> None:
         counts=RUN.counts,
         invariant_violations=RUN.invariant_violations,
         setup_error=RUN.setup_error,
+        exceptions=sum(row["count"] for row in environment.runner.exceptions.values()),
     )
     outcomes = verdict.evaluate(SETTINGS.scenario, measured)
     c = RUN.counts

@@ -32,6 +32,7 @@ class Measured:
     counts: Counts
     invariant_violations: Optional[list[str]] = None  # None when the scenario does not check it
     setup_error: Optional[str] = None
+    exceptions: int = 0  # raised in the users' own code: a scenario bug, never a pass
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,11 @@ def checks_invariant(scenario: str) -> bool:
 
 
 def evaluate(scenario: str, measured: Measured) -> list[Outcome]:
-    """Every threshold of the scenario, passed or not; a failed setup fails the run too."""
+    """Every threshold of the scenario, passed or not; a failed setup or an exception in the users'
+    code fails the run too."""
     outcomes = [check(measured) for check in THRESHOLDS[scenario]]
+    if measured.exceptions:
+        outcomes.insert(0, Outcome("exceptions", False, f"{measured.exceptions} raised in the users' code (see the report)"))
     if measured.setup_error is not None:
         outcomes.insert(0, Outcome("setup", False, measured.setup_error))
     return outcomes

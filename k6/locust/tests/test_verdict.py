@@ -85,6 +85,12 @@ def test_a_failed_setup_fails_the_run_first():
     assert (outcomes[0].name, outcomes[0].passed) == ("setup", False)
 
 
+def test_an_exception_in_the_users_code_fails_the_run():
+    outcomes = evaluate("smoke", measured(exceptions=2))
+    assert [(o.name, o.passed, o.detail) for o in outcomes if not o.passed] == [
+        ("exceptions", False, "2 raised in the users' code (see the report)")]
+
+
 def test_invariant_holds():
     assert invariant_violations({"1": 5, "2": 1}, {"1": 4, "2": 0}, moved=4) == []
 
