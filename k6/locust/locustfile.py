@@ -1,0 +1,245 @@
+"""Locust glue for the shop's load scenarios (docs/load-testing.md). SCENARIO picks move, mix,
+contention or smoke; k6/run.sh sets it. Decisions live in workflow.py, configuration in
+settings.py, thresholds and the invariant in verdict.py: this file only does HTTP and wires
+Locust's events (seed on test_start, read back for the invariant on test_stop, thresholds on quitting)."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+import gevent.pool
+from locust import FastHttpUser, constant, events, task
+from locust.clients import HttpSession
+from locust.runners import MasterRunner, WorkerRunner
+
+import settings
+import verdict
+import workflow
+
+try:
+    SETTINGS = settings.from_env(os.environ.get("SCENARIO", ""), os.environ)
+except settings.SettingsError as error:
+    sys.exit(f"Configuration error: {error}")
+
+REQUEST_TIMEOUT = 30  # seconds, for setup and the invariant (the users' client has its own 60 s)
+# Parallel requests at setup and read-back: 1000 cards one by one would take minutes on a busy machine.
+SEED_CONCURRENCY = 8
+CARDS_PATH = "/api/admin/appointments"
+BOARD_PATH = f"/api/admin/appointments/board?date={SETTINGS.date}"
+STATS_PATH = f"/api/admin/dashboard/stats?date={SETTINGS.date}"
+log = logging.getLogger("scenario")
+
+
+@dataclass
+class RunState:
+    """Shared by every user of this process (the runner is local: see refuse_distributed)."""
+
+    seeded_ids: list[str] = field(default_factory=list)
+    counts: verdict.Counts = field(default_factory=verdict.Counts)
+    invariant_violations: Optional[list[str]] = None
+    setup_error: Optional[str] = None
+
+
+RUN = RunState()
+MOVED, CONFLICT, ERROR = "moved", "conflict", "error"
+
+
+def _short(response) -> str:
+    return f"HTTP {response.status_code}: {(response.text or '')[:200]}"
+
+
+class ShopUser(FastHttpUser):
+    host = SETTINGS.base_url
+    wait_time = constant(SETTINGS.pause_seconds)
+    default_headers = {"Authorization": f"Bearer {SETTINGS.token}"} if SETTINGS.token else None
+
+    def on_start(self) -> None:
+        self.rng = random.Random()
+        self.seeded = frozenset(RUN.seeded_ids)
+
+    @task
+    def iteration(self) -> None:
+        if SETTINGS.scenario == "contention":
+            self.contend()
+            return
+        action = workflow.mix_action(self.rng.random()) if SETTINGS.scenario == "mix" else "move"
+        if action == "board":
+            self.get_data(BOARD_PATH, "board")
+        elif action == "stats":
+            self.get_data(STATS_PATH, "stats")
+        else:
+            self.move_from_board()
+
+    def move_from_board(self) -> None:
+        board = self.get_data(BOARD_PATH, "board")
+        if board is None:
+            return
+        cards = workflow.cards_of_run(workflow.board_cards(board), self.seeded)
+        card = workflow.pick_card(cards, self.rng, workflow.next_status)
+        if card is None:
+            RUN.counts.idle += 1
+            return
+        self.move(card, workflow.next_status)
+
+    def contend(self) -> None:
+        # The card itself rather than the board: the fight is over 3 cards, whatever else is on DATE.
+        if not RUN.seeded_ids:
+            RUN.counts.idle += 1
+            return
+        card = self.get_data(f"{CARDS_PATH}/{self.rng.choice(RUN.seeded_ids)}", "card")
+        if card is not None:
+            self.move(card, workflow.next_contention_status)
+
+    def move(self, card: dict, next_fn: workflow.NextStatus) -> None:
+        """One move from the card's version; after a 409, refetch and retry once (workflow.after_conflict)."""
+        if self.post_move(card["id"], next_fn(card["status"]), card["version"]) != CONFLICT:
+            return
+        fresh = self.get_data(f"{CARDS_PATH}/{card['id']}", "card")
+        if fresh is None:
+            return
+        retry = workflow.after_conflict(fresh, next_fn)
+        if retry is None or self.post_move(card["id"], retry.new_status, retry.expected_version) == MOVED:
+            RUN.counts.recovered += 1
+
+    def post_move(self, card_id: str, new_status: str, expected_version: int) -> str:
+        RUN.counts.moves += 1
+        body = {"new_status": new_status, "expected_version": expected_version}
+        with self.client.post(f"{CARDS_PATH}/{card_id}/move", json=body, name="move", catch_response=True) as r:
+            if r.status_code == 200:
+                RUN.counts.moved += 1
+                r.success()
+                return MOVED
+            if r.status_code == 409 and _error_code(r) == "version_conflict":
+                RUN.counts.conflicts += 1
+                r.success()  # an expected answer under optimistic concurrency, counted in `conflicts`
+                return CONFLICT
+            r.failure(_short(r))
+            return ERROR
+
+    def get_data(self, path: str, name: str) -> Optional[dict]:
+        with self.client.get(path, name=name, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(_short(r))
+                return None
+            try:
+                data = r.json()["data"]
+            except (ValueError, KeyError, TypeError):
+                r.failure(f"no JSON data object in {_short(r)}")
+                return None
+            r.success()
+            return data
+
+
+def _error_code(response) -> Optional[str]:
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _api_session(environment) -> HttpSession:
+    """A session outside any user for setup and the invariant; its requests count in the report."""
+    session = HttpSession(SETTINGS.base_url, environment.events.request, user=None)
+    if SETTINGS.token:
+        session.headers["Authorization"] = f"Bearer {SETTINGS.token}"
+    return session
+
+
+@events.init.add_listener
+def refuse_distributed(environment, **_) -> None:
+    # The seeded ids and the client-side 200 count live in this process's memory.
+    if isinstance(environment.runner, (MasterRunner, WorkerRunner)):
+        sys.exit("Configuration error: these scenarios run with Locust's local runner only, not --master/--worker")
+
+
+@events.test_start.add_listener
+def seed_cards(environment, **_) -> None:
+    """Create this run's cards on DATE; iterations only ever move these."""
+    run_tag = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+    session = _api_session(environment)
+
+    def create(index: int) -> Optional[str]:
+        body = settings.seed_body(SETTINGS.date, index, run_tag)
+        with session.post(CARDS_PATH, json=body, name="create", catch_response=True, timeout=REQUEST_TIMEOUT) as r:
+            if r.status_code != 201:
+                r.failure(_short(r))
+                return None
+            return r.json()["data"]["id"]
+
+    started = time.monotonic()
+    ids = gevent.pool.Pool(SEED_CONCURRENCY).map(create, range(SETTINGS.cards))
+    RUN.seeded_ids = [card_id for card_id in ids if card_id is not None]
+    log.info("seeded %d of %d cards on %s (run %s) in %.1f s", len(RUN.seeded_ids), SETTINGS.cards,
+             SETTINGS.date, run_tag, time.monotonic() - started)
+    if len(RUN.seeded_ids) != SETTINGS.cards:
+        RUN.setup_error = f"only {len(RUN.seeded_ids)} of {SETTINGS.cards} cards could be created at {SETTINGS.base_url}"
+        log.error("setup failed: %s; stopping", RUN.setup_error)
+        gevent.spawn_later(0, environment.runner.quit)
+        return
+    # Like k6, DURATION counts from the end of setup; run.sh's -t is only a cap that leaves room for seeding.
+    gevent.spawn_later(SETTINGS.seconds, environment.runner.quit)
+
+
+@events.test_stop.add_listener
+def check_invariant(environment, **_) -> None:
+    """After the users stopped, read every seeded card and its history back through the API."""
+    if not verdict.checks_invariant(SETTINGS.scenario) or not RUN.seeded_ids:
+        return
+    session = _api_session(environment)
+
+    def read_back(card_id: str) -> tuple[str, Optional[int], Optional[int]]:
+        card = session.get(f"{CARDS_PATH}/{card_id}", name="card", timeout=REQUEST_TIMEOUT)
+        history = session.get(f"{CARDS_PATH}/{card_id}/history", name="history", timeout=REQUEST_TIMEOUT)
+        if card.status_code != 200 or history.status_code != 200:
+            return card_id, None, None
+        return card_id, card.json()["data"]["version"], len(history.json()["data"]["items"])
+
+    read = gevent.pool.Pool(SEED_CONCURRENCY).map(read_back, RUN.seeded_ids)
+    unreadable = [f"card {card_id} could not be read back" for card_id, version, _ in read if version is None]
+    versions = {card_id: version for card_id, version, _ in read if version is not None}
+    history_rows = {card_id: rows for card_id, version, rows in read if version is not None}
+    RUN.invariant_violations = unreadable + verdict.invariant_violations(versions, history_rows, RUN.counts.moved)
+
+
+def _percentiles(stats, percent: float) -> dict[str, Optional[float]]:
+    return {entry.name: entry.get_response_time_percentile(percent) if entry.num_requests else None
+            for entry in stats.entries.values()}
+
+
+@events.quitting.add_listener
+def judge(environment, **_) -> None:
+    """Every threshold, one line each; any breach makes Locust exit 1 (0 otherwise, even with a few
+    failures under the 1 % bar, which Locust alone would turn into exit 1)."""
+    stats = environment.stats
+    measured = verdict.Measured(
+        requests=stats.total.num_requests,
+        failures=stats.total.num_failures,
+        p95_ms=_percentiles(stats, 0.95),
+        p99_ms=_percentiles(stats, 0.99),
+        counts=RUN.counts,
+        invariant_violations=RUN.invariant_violations,
+        setup_error=RUN.setup_error,
+        exceptions=sum(row["count"] for row in environment.runner.exceptions.values()),
+    )
+    outcomes = verdict.evaluate(SETTINGS.scenario, measured)
+    c = RUN.counts
+    print(f"\n{SETTINGS.scenario}: {c.moves} moves ({c.moved} answered 200), {c.conflicts} conflicts "
+          f"(rate {c.conflict_rate:.4f}), {c.recovered} recovered, {c.idle} iterations without a movable card")
+    for outcome in outcomes:
+        print(verdict.line(outcome))
+    passed = all(outcome.passed for outcome in outcomes)
+    print("all thresholds passed" if passed else "THRESHOLDS BREACHED", flush=True)
+    summary_path = os.environ.get("LOCUST_SUMMARY_JSON")
+    if summary_path:
+        with open(summary_path, "w", encoding="utf-8") as out:
+            json.dump({"settings": asdict(SETTINGS) | {"token": bool(SETTINGS.token)}, "counts": asdict(c),
+                       "p95_ms": measured.p95_ms, "p99_ms": measured.p99_ms,
+                       "thresholds": [asdict(o) for o in outcomes], "passed": passed}, out, indent=2)
+    environment.process_exit_code = 0 if passed else 1

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs one load scenario with Locust against the built service (docs/load-testing.md, "Running the
+# scenarios here (Locust)"): installs the pinned Locust into k6/locust/.venv if needed, starts
+# target/move-api.jar (embedded PostgreSQL, or DATABASE_URL) unless BASE_URL is set, waits for
+# /readyz, runs Locust headless and stops the service. Exit status: 0 all thresholds passed,
+# 1 a threshold breached, 2 bad usage or setup, 3 the service did not become ready, 130 Ctrl-C.
+set -euo pipefail
+
+usage() {
+  cat >&2 <<'USAGE'
+usage: k6/run.sh move|mix|contention|smoke [locust options...]
+  env: BASE_URL (target a running service instead of starting one), DATABASE_URL, PORT (8080),
+       AUTH_MODE (none with DATABASE_URL), TOKEN, DATE (2031-01-15), VUS, DURATION, CARDS,
+       SPAWN_RATE (= VUS), READY_TIMEOUT (120 s), STOP_TIMEOUT (10 s)
+USAGE
+  exit 2
+}
+[ $# -ge 1 ] || usage
+case "$1" in move|mix|contention|smoke) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+here="$root/k6/locust"
+results="$root/load_test_results"
+jar="$root/target/move-api.jar"
+
+venv=$(bash "$here/venv.sh")
+
+# Users, seconds and cards as the locustfile resolves them (exit 2 naming a bad variable).
+read -r users seconds cards < <("$venv/bin/python" "$here/settings.py" "$scenario") \
+  || exit 2
+spawn_rate=${SPAWN_RATE:-$users}
+ready_timeout=${READY_TIMEOUT:-120}
+[[ $ready_timeout =~ ^[0-9]+$ && $ready_timeout -ge 1 ]] || { echo "READY_TIMEOUT must be whole seconds ≥ 1, got '$ready_timeout'" >&2; exit 2; }
+
+mkdir -p "$results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+prefix="$results/locust_${scenario}_$stamp"
+service_pid=
+stop_service() {
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid"
+    # SIGTERM drains for SHUTDOWN_DRAIN_MS (3 s) then closes; never wait forever.
+    timeout 30 tail --pid="$service_pid" -f /dev/null || kill -9 "$service_pid" 2>/dev/null || true
+  fi
+}
+trap stop_service EXIT
+trap 'exit 130' INT TERM
+
+if [ -n "${BASE_URL:-}" ]; then
+  echo "== using the running service at $BASE_URL"
+else
+  [ -f "$jar" ] || { echo "no $jar: build it first with: mvn -q -DskipTests package" >&2; exit 2; }
+  port=${PORT:-8080}
+  if [ -z "${DATABASE_URL:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "the embedded PostgreSQL cannot run as root: run as a normal user, or set DATABASE_URL (e.g. postgresql://postgres:postgres@127.0.0.1:5432/DB)" >&2
+      exit 2
+    fi
+    echo "== starting $jar on port $port with the embedded PostgreSQL"
+  else
+    export AUTH_MODE=${AUTH_MODE:-none}
+    echo "== starting $jar on port $port with DATABASE_URL (AUTH_MODE=$AUTH_MODE)"
+  fi
+  BASE_URL="http://127.0.0.1:$port"
+  PORT=$port java -jar "$jar" > "$prefix.service.log" 2>&1 &
+  service_pid=$!
+  for ((waited = 0; ; waited++)); do
+    curl -fsS -m 2 "$BASE_URL/readyz" >/dev/null 2>&1 && break
+    if ! kill -0 "$service_pid" 2>/dev/null; then
+      echo "the service exited before it was ready; its log ($prefix.service.log) ends with:" >&2
+      tail -20 "$prefix.service.log" >&2
+      exit 3
+    fi
+    if [ "$waited" -ge "$ready_timeout" ]; then
+      echo "the service was not ready at $BASE_URL/readyz after $ready_timeout s (READY_TIMEOUT); log: $prefix.service.log" >&2
+      exit 3
+    fi
+    sleep 1
+  done
+fi
+export BASE_URL
+
+echo "== locust $scenario: $users users, $seconds s, $cards cards on ${DATE:-2031-01-15} at $BASE_URL"
+# The locustfile ends the run DURATION s after seeding (as k6 leaves setup out of the duration);
+# -t only caps the whole run, seeding included.
+SEED_ALLOWANCE=300
+status=0
+SCENARIO=$scenario LOCUST_SUMMARY_JSON="$prefix.summary.json" "$venv/bin/locust" \
+  -f "$here/locustfile.py" --headless --only-summary \
+  -u "$users" -r "$spawn_rate" -t "$((seconds + SEED_ALLOWANCE))s" --stop-timeout "${STOP_TIMEOUT:-10}" \
+  --host "$BASE_URL" --html "$prefix.html" --csv "$prefix" "$@" || status=$?
+
+echo "== reports: $prefix.html, ${prefix}_stats.csv (and _failures, _exceptions, _stats_history), $prefix.summary.json"
+[ -n "$service_pid" ] && echo "== service log: $prefix.service.log"
+exit "$status"
