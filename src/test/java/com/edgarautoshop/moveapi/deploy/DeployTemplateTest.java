@@ -1,5 +1,7 @@
 package com.edgarautoshop.moveapi.deploy;
 
+import static com.edgarautoshop.moveapi.testing.CloudFormation.list;
+import static com.edgarautoshop.moveapi.testing.CloudFormation.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.config.AppConfig;
@@ -172,15 +174,5 @@ class DeployTemplateTest {
   private static String attribute(Object attributes, String key) {
     return list(attributes).stream().filter(a -> key.equals(a.get("Key"))).map(a -> (String) a.get("Value"))
         .findFirst().orElseThrow(() -> new AssertionError("no attribute " + key));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> list(Object value) {
-    return (List<Map<String, Object>>) value;
   }
 }

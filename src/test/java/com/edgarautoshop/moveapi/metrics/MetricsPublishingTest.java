@@ -1,5 +1,7 @@
 package com.edgarautoshop.moveapi.metrics;
 
+import static com.edgarautoshop.moveapi.testing.CloudFormation.list;
+import static com.edgarautoshop.moveapi.testing.CloudFormation.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
@@ -173,15 +175,5 @@ class MetricsPublishingTest {
       }
       Thread.sleep(100);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value) {
-    return (Map<String, Object>) value;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> list(Object value) {
-    return (List<Map<String, Object>>) value;
   }
 }

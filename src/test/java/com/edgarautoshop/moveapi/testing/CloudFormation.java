@@ -115,4 +115,16 @@ public final class CloudFormation {
       }
     }
   }
+
+  /** A template mapping (resource properties, a list element) as parsed. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> map(Object value) {
+    return (Map<String, Object>) value;
+  }
+
+  /** A template list of mappings (security-group rules, environment entries) as parsed. */
+  @SuppressWarnings("unchecked")
+  public static List<Map<String, Object>> list(Object value) {
+    return (List<Map<String, Object>>) value;
+  }
 }
