@@ -29,24 +29,16 @@ moves/s, p50, p99 and the ratio service / pgbench. The table is also written to 
   BENCH_JAR             the service's jar (default target/move-api.jar)
 USAGE
 }
-if [ $# -gt 0 ]; then
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "takes no arguments, got '$1'" ;;
-  esac
-fi
+no_arguments "$@"
 
 require_jar
 require_tools java wrk pgbench psql curl jq
-PORT="${PORT:-18083}"
-DB_POOL_SIZE="${DB_POOL_SIZE:-16}"
+shared_settings
 BENCH_SECONDS="${BENCH_SECONDS:-15}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-1}"
 BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-10}"
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-20 64 256}"
-BENCH_DATE="${BENCH_DATE:-2031-02-01}"
-BENCH_PG_PORT="${BENCH_PG_PORT:-18093}"
-for name in PORT DB_POOL_SIZE BENCH_SECONDS BENCH_ROUNDS BENCH_WARMUP_SECONDS BENCH_PG_PORT; do positive_int "$name" "${!name}"; done
+for name in BENCH_SECONDS BENCH_ROUNDS BENCH_WARMUP_SECONDS; do positive_int "$name" "${!name}"; done
 read -ra CONNECTION_COUNTS <<<"$BENCH_CONNECTIONS"
 [ "${#CONNECTION_COUNTS[@]}" -gt 0 ] || die "BENCH_CONNECTIONS is empty"
 MAX_CONNECTIONS=0
@@ -60,25 +52,11 @@ positive_int BENCH_CARDS "$BENCH_CARDS"
 # pgbench client N owns card N; wrk needs more cards than connections so a card is never in flight twice.
 [ "$BENCH_CARDS" -ge $((2 * MAX_CONNECTIONS)) ] || die "BENCH_CARDS must be at least 2 x the largest connection count ($((2 * MAX_CONNECTIONS))), got $BENCH_CARDS"
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p load_test_results
-REPORT="load_test_results/bench_$STAMP.md"
-SERVICE_LOG="load_test_results/bench_${STAMP}_service.log"
-WORK=$(mktemp -d /tmp/move-bench.XXXXXX)
-cleanup() {
-  stop_service
-  drop_database
-  stop_private_postgres
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+prepare_run bench
+trap stop_stack EXIT
 trap 'exit 130' INT TERM
 
-[ "${BENCH_PRIVATE_PG:-}" = 1 ] && start_private_postgres
-use_database
-require_free_connections $((MAX_CONNECTIONS + DB_POOL_SIZE + 1))
-start_service
-seed_cards "$BENCH_CARDS" "$WORK"
+start_stack "$BENCH_CARDS" $((MAX_CONNECTIONS + DB_POOL_SIZE + 1))
 java -cp "$JAR" k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
 
 run_pgbench() { # CONNECTIONS SECONDS: prints "tps=… p50_ms=… p99_ms=…" (latencies from the per-transaction log)

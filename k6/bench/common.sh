@@ -150,3 +150,47 @@ stop_private_postgres() {
   rm -rf "$PRIVATE_PG_DIR"
   PRIVATE_PG_DIR=""
 }
+
+# Both scripts take no arguments, only -h/--help; the caller defines usage().
+no_arguments() {
+  [ $# -eq 0 ] && return
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "takes no arguments, got '$1'" ;;
+  esac
+}
+
+# The settings both scripts share, with their defaults, validated.
+shared_settings() {
+  PORT="${PORT:-18083}"
+  DB_POOL_SIZE="${DB_POOL_SIZE:-16}"
+  BENCH_DATE="${BENCH_DATE:-2031-02-01}"
+  BENCH_PG_PORT="${BENCH_PG_PORT:-18093}"
+  local name
+  for name in PORT DB_POOL_SIZE BENCH_PG_PORT; do positive_int "$name" "${!name}"; done
+}
+
+# The run's files: REPORT and SERVICE_LOG under load_test_results/, scratch space in WORK.
+prepare_run() { # NAME
+  STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+  mkdir -p load_test_results
+  REPORT="load_test_results/$1_$STAMP.md"
+  SERVICE_LOG="load_test_results/$1_${STAMP}_service.log"
+  WORK=$(mktemp -d "/tmp/move-$1.XXXXXX")
+}
+
+# Database (a private server when BENCH_PRIVATE_PG=1), then the service, then the cards.
+start_stack() { # CARDS CONNECTIONS_NEEDED
+  if [ "${BENCH_PRIVATE_PG:-}" = 1 ]; then start_private_postgres; fi
+  use_database
+  require_free_connections "$2"
+  start_service
+  seed_cards "$1" "$WORK"
+}
+
+stop_stack() {
+  stop_service
+  drop_database
+  stop_private_postgres
+  rm -rf "$WORK"
+}

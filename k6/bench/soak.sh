@@ -24,49 +24,30 @@ wait ran out). Also written to load_test_results/soak_<UTC ts>.md.
   BENCH_JAVA_OPTS, PORT, DB_POOL_SIZE: as for bench.sh
 USAGE
 }
-if [ $# -gt 0 ]; then
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "takes no arguments, got '$1'" ;;
-  esac
-fi
+no_arguments "$@"
 
 require_jar
 require_tools java jcmd wrk psql curl jq
-PORT="${PORT:-18083}"
-DB_POOL_SIZE="${DB_POOL_SIZE:-16}"
+shared_settings
 SOAK_MINUTES="${SOAK_MINUTES:-10}"
 SOAK_CONNECTIONS="${SOAK_CONNECTIONS:-64}"
-BENCH_DATE="${BENCH_DATE:-2031-02-01}"
-BENCH_PG_PORT="${BENCH_PG_PORT:-18093}"
-for name in PORT DB_POOL_SIZE SOAK_MINUTES SOAK_CONNECTIONS BENCH_PG_PORT; do positive_int "$name" "${!name}"; done
+for name in SOAK_MINUTES SOAK_CONNECTIONS; do positive_int "$name" "${!name}"; done
 [ "$SOAK_MINUTES" -ge 2 ] || die "SOAK_MINUTES must be at least 2 (first and last minute are compared), got $SOAK_MINUTES"
 [ "$SOAK_CONNECTIONS" -ge 2 ] || die "SOAK_CONNECTIONS must be at least 2 (wrk runs 2 threads), got $SOAK_CONNECTIONS"
 SOAK_CARDS="${SOAK_CARDS:-$((4 * SOAK_CONNECTIONS))}"
 positive_int SOAK_CARDS "$SOAK_CARDS"
 [ "$SOAK_CARDS" -ge $((2 * SOAK_CONNECTIONS)) ] || die "SOAK_CARDS must be at least 2 x SOAK_CONNECTIONS, got $SOAK_CARDS"
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p load_test_results
-REPORT="load_test_results/soak_$STAMP.md"
-SERVICE_LOG="load_test_results/soak_${STAMP}_service.log"
-WORK=$(mktemp -d /tmp/move-soak.XXXXXX)
+prepare_run soak
 WRK_PID=""
 cleanup() {
   [ -z "$WRK_PID" ] || kill "$WRK_PID" 2>/dev/null || true
-  stop_service
-  drop_database
-  stop_private_postgres
-  rm -rf "$WORK"
+  stop_stack
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ "${BENCH_PRIVATE_PG:-}" = 1 ] && start_private_postgres
-use_database
-require_free_connections $((DB_POOL_SIZE + 1))
-start_service
-seed_cards "$SOAK_CARDS" "$WORK"
+start_stack "$SOAK_CARDS" $((DB_POOL_SIZE + 1))
 write_cards_file "$WORK/cards"
 
 # wrk runs a little longer than the sampling, so the last sample is taken under load.
