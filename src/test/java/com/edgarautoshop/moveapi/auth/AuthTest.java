@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bearer JWT against a configured public key: 401 and 403 cases in the envelope, and the happy path. */
 class AuthTest {
@@ -151,8 +152,8 @@ class AuthTest {
   }
 
   @Test
-  void mintTokenSubcommandSignsATokenTheServiceAccepts() throws Exception {
-    Path key = Files.createTempFile("move-api-key", ".pem");
+  void mintTokenSubcommandSignsATokenTheServiceAccepts(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("key.pem"); // removed after the test, unlike a bare temp file
     Files.writeString(key, privatePem);
     String minted = TokenMinter.mint(List.of("--private-key", key.toString(), "--sub", "k6", "--role", "admin",
         "--iss", "https://issuer.test", "--aud", "move-api"));
