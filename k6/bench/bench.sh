@@ -17,6 +17,7 @@ moves/s, p50, p99 and the ratio service / pgbench. The table is also written to 
   DATABASE_URL          database to use as is (default: a fresh database through BENCH_ADMIN_URL, dropped after)
   BENCH_ADMIN_URL       server for the fresh database (default postgresql://postgres:postgres@127.0.0.1:5432/postgres)
   BENCH_PRIVATE_PG=1    start a throwaway PostgreSQL cluster on BENCH_PG_PORT (default 18093) instead
+                        (=tmpfs: that cluster in /dev/shm, so commits never wait for the disk)
   BENCH_CONNECTIONS     connection counts (default "20 64 256")
   BENCH_SECONDS         seconds per measured run (default 15)
   BENCH_ROUNDS          times the whole connection series is repeated; the median ratio is printed too (default 1)

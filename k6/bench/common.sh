@@ -1,4 +1,4 @@
-# Shared by bench.sh and soak.sh (sourced, not run): tool checks, the throwaway database, the
+# Shared by bench.sh, soak.sh and shop-latency.sh (sourced, not run): tool checks, the throwaway database, the
 # service, the bench cards. Every wait is bounded; cleanup stops only what these functions started.
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
@@ -123,13 +123,16 @@ field() { # NAME LINE: the value of NAME=value in LINE
 }
 
 # BENCH_PRIVATE_PG=1: a throwaway PostgreSQL cluster on BENCH_PG_PORT with room for 256 pgbench
-# clients (a stock server allows 100 connections in all); removed on exit.
+# clients (a stock server allows 100 connections in all); removed on exit. BENCH_PRIVATE_PG=tmpfs
+# keeps that cluster in /dev/shm, so no commit waits for the disk: it separates what the disk's
+# flushes cost from what the service costs (never a production setting).
 PRIVATE_PG_DIR=""
 start_private_postgres() {
-  local bindir run_as=()
+  local bindir run_as=() parent=/tmp
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -x "$bindir/initdb" ] || die "BENCH_PRIVATE_PG=1 needs Debian's postgresql server (apt-get install -y postgresql)"
-  PRIVATE_PG_DIR=$(mktemp -d /tmp/bench-pg.XXXXXX)
+  [ -x "$bindir/initdb" ] || die "BENCH_PRIVATE_PG needs Debian's postgresql server (apt-get install -y postgresql)"
+  [ "$BENCH_PRIVATE_PG" = tmpfs ] && parent=/dev/shm
+  PRIVATE_PG_DIR=$(mktemp -d "$parent/bench-pg.XXXXXX")
   # PostgreSQL refuses to run as root.
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$PRIVATE_PG_DIR"
@@ -144,6 +147,15 @@ start_private_postgres() {
   log "private PostgreSQL on 127.0.0.1:$BENCH_PG_PORT ($PRIVATE_PG_DIR, max_connections=400)"
 }
 
+# Where the run's data lives, for reports.
+database_place() {
+  case "${BENCH_PRIVATE_PG:-}" in
+    tmpfs) echo "a private cluster in /dev/shm (tmpfs: commits never wait for the disk)" ;;
+    1) echo "a private cluster in /tmp (on the disk)" ;;
+    *) echo "the server behind ${DATABASE_URL%%@*}@… (its own storage)" ;;
+  esac
+}
+
 stop_private_postgres() {
   [ -n "$PRIVATE_PG_DIR" ] || return 0
   "${PRIVATE_PG_CTL[@]}" -m fast -w -t 30 stop >/dev/null || echo "could not stop the private PostgreSQL in $PRIVATE_PG_DIR" >&2
@@ -151,7 +163,7 @@ stop_private_postgres() {
   PRIVATE_PG_DIR=""
 }
 
-# Both scripts take no arguments, only -h/--help; the caller defines usage().
+# The scripts take no arguments, only -h/--help; the caller defines usage().
 no_arguments() {
   [ $# -eq 0 ] && return
   case "$1" in
@@ -160,8 +172,12 @@ no_arguments() {
   esac
 }
 
-# The settings both scripts share, with their defaults, validated.
+# The settings the scripts share, with their defaults, validated.
 shared_settings() {
+  case "${BENCH_PRIVATE_PG:-}" in
+    "" | 1 | tmpfs) ;;
+    *) die "BENCH_PRIVATE_PG must be 1, tmpfs or unset, got '$BENCH_PRIVATE_PG'" ;;
+  esac
   PORT="${PORT:-18083}"
   DB_POOL_SIZE="${DB_POOL_SIZE:-16}"
   BENCH_DATE="${BENCH_DATE:-2031-02-01}"
@@ -181,7 +197,7 @@ prepare_run() { # NAME
 
 # Database (a private server when BENCH_PRIVATE_PG=1), then the service, then the cards.
 start_stack() { # CARDS CONNECTIONS_NEEDED
-  if [ "${BENCH_PRIVATE_PG:-}" = 1 ]; then start_private_postgres; fi
+  if [ -n "${BENCH_PRIVATE_PG:-}" ]; then start_private_postgres; fi
   use_database
   require_free_connections "$2"
   start_service

@@ -2,15 +2,13 @@ package com.edgarautoshop.moveapi.board;
 
 import com.edgarautoshop.moveapi.appointment.Cards;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The board's SQL: one local day is a half-open range on appt_start, served by its index. */
@@ -32,14 +30,9 @@ public final class BoardRepository {
     this.pool = pool;
   }
 
-  public Future<List<JsonObject>> cards(OffsetDateTime from, OffsetDateTime to) {
-    return pool.preparedQuery(BOARD_SQL).execute(Tuple.of(from, to)).map(rows -> {
-      List<JsonObject> cards = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        cards.add(Cards.toJson(row));
-      }
-      return cards;
-    });
+  /** The day's card rows in board order; render each with {@link Cards#toJson}. */
+  public Future<RowSet<Row>> cards(OffsetDateTime from, OffsetDateTime to) {
+    return pool.preparedQuery(BOARD_SQL).execute(Tuple.of(from, to));
   }
 
   public Future<DayCounts> counts(OffsetDateTime from, OffsetDateTime to) {

@@ -64,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
-    BoardHandler board = new BoardHandler(new BoardRepository(pool), config.shopTimeZone());
+    BoardHandler board = new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone());
     MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
     StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers);
     TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
