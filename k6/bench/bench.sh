@@ -54,8 +54,7 @@ positive_int BENCH_CARDS "$BENCH_CARDS"
 [ "$BENCH_CARDS" -ge $((2 * MAX_CONNECTIONS)) ] || die "BENCH_CARDS must be at least 2 x the largest connection count ($((2 * MAX_CONNECTIONS))), got $BENCH_CARDS"
 
 prepare_run bench
-trap stop_stack EXIT
-trap 'exit 130' INT TERM
+stop_stack_on_exit
 
 start_stack "$BENCH_CARDS" $((MAX_CONNECTIONS + DB_POOL_SIZE + 1))
 java -cp "$JAR" k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"

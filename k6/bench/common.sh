@@ -204,9 +204,23 @@ start_stack() { # CARDS CONNECTIONS_NEEDED
   seed_cards "$1" "$WORK"
 }
 
+# LOAD_PID: a load generator running in the background, killed first on exit, with its children
+# (k6/run.sh would otherwise wait for its Locust before acting on the signal).
+LOAD_PID=""
 stop_stack() {
+  if [ -n "$LOAD_PID" ]; then
+    pkill -TERM -P "$LOAD_PID" 2>/dev/null || true
+    kill "$LOAD_PID" 2>/dev/null || true
+    LOAD_PID=""
+  fi
   stop_service
   drop_database
   stop_private_postgres
   rm -rf "$WORK"
+}
+
+# Every script stops what it started however it ends; Ctrl-C exits 130.
+stop_stack_on_exit() {
+  trap stop_stack EXIT
+  trap 'exit 130' INT TERM
 }

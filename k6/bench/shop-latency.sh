@@ -50,13 +50,7 @@ SECONDS_OF_RUN="${DURATION:-60}"
 positive_int DURATION "$SECONDS_OF_RUN"
 
 prepare_run shop_latency
-LOCUST_PID=""
-cleanup() {
-  [ -z "$LOCUST_PID" ] || kill "$LOCUST_PID" 2>/dev/null || true
-  stop_stack
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_stack_on_exit
 
 # Card FIRST_CARD is pgbench's (its client 0), FIRST_CARD + 1 curl's.
 start_stack 2 $((1 + DB_POOL_SIZE + 1))
@@ -88,11 +82,11 @@ fi
 LOAD_BEFORE=$(uptime)
 log "measured: the move scenario on $SHOP_DATE, with pgbench moving card $FIRST_CARD ${PROBE_RATE}/s"
 BASE_URL=$BASE_URL DATE=$SHOP_DATE k6/run.sh move >"$WORK/locust.out" 2>&1 &
-LOCUST_PID=$!
+LOAD_PID=$!
 # Probe the move phase only: the scenario logs "seeded N of N cards" when its users start.
 deadline=$((SECONDS + 300))
 until grep -q 'seeded [0-9]* of' "$WORK/locust.out"; do
-  kill -0 "$LOCUST_PID" 2>/dev/null || { tail -20 "$WORK/locust.out" >&2; die "the scenario ended before it had seeded its cards"; }
+  kill -0 "$LOAD_PID" 2>/dev/null || { tail -20 "$WORK/locust.out" >&2; die "the scenario ended before it had seeded its cards"; }
   [ "$SECONDS" -lt "$deadline" ] || die "the scenario did not finish seeding within 300 s"
   sleep 0.2
 done
@@ -103,8 +97,8 @@ curl -sS --rate "$HTTP_PROBE_RATE/s" -K "$WORK/probe.curl" >"$WORK/http_probe" \
   || die "the curl probe failed (answers so far: $WORK/http_probe)"
 wait "$PGBENCH_PID" || { cat "$WORK/pgbench.out" >&2; die "pgbench failed"; }
 locust_status=0
-wait "$LOCUST_PID" || locust_status=$?
-LOCUST_PID=""
+wait "$LOAD_PID" || locust_status=$?
+LOAD_PID=""
 LOAD_AFTER=$(uptime)
 [ "$locust_status" -le 1 ] || { tail -20 "$WORK/locust.out" >&2; die "k6/run.sh move failed (exit $locust_status)"; }
 

@@ -39,13 +39,7 @@ positive_int SOAK_CARDS "$SOAK_CARDS"
 [ "$SOAK_CARDS" -ge $((2 * SOAK_CONNECTIONS)) ] || die "SOAK_CARDS must be at least 2 x SOAK_CONNECTIONS, got $SOAK_CARDS"
 
 prepare_run soak
-WRK_PID=""
-cleanup() {
-  [ -z "$WRK_PID" ] || kill "$WRK_PID" 2>/dev/null || true
-  stop_stack
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_stack_on_exit
 
 start_stack "$SOAK_CARDS" $((DB_POOL_SIZE + 1))
 write_cards_file "$WORK/cards"
@@ -53,7 +47,7 @@ write_cards_file "$WORK/cards"
 # wrk runs a little longer than the sampling, so the last sample is taken under load.
 log "soak: wrk at $SOAK_CONNECTIONS connections for $SOAK_MINUTES min, sampling every minute"
 run_wrk "$SOAK_CONNECTIONS" $((SOAK_MINUTES * 60 + 10)) "$WORK/cards" >"$WORK/wrk.out" 2>&1 &
-WRK_PID=$!
+LOAD_PID=$!
 
 sample() { # prints "rss_kib heap_used_kib"
   local rss heap
@@ -69,7 +63,7 @@ SAMPLES=()
 START=$SECONDS
 for ((minute = 1; minute <= SOAK_MINUTES; minute++)); do
   while [ $((SECONDS - START)) -lt $((minute * 60)) ]; do
-    kill -0 "$WRK_PID" 2>/dev/null || { cat "$WORK/wrk.out" >&2; die "wrk stopped early"; }
+    kill -0 "$LOAD_PID" 2>/dev/null || { cat "$WORK/wrk.out" >&2; die "wrk stopped early"; }
     sleep 1
   done
   # A command substitution, so that a failed sample stops the soak (set -e).
@@ -82,8 +76,8 @@ for ((minute = 1; minute <= SOAK_MINUTES; minute++)); do
 done
 # A failed wrk (an answer neither 2xx nor 409) fails the soak too, after the memory figures are out.
 WRK_FAILED=""
-wait "$WRK_PID" || { WRK_FAILED=1; grep '^move.lua:' "$WORK/wrk.out" >&2 || true; }
-WRK_PID=""
+wait "$LOAD_PID" || { WRK_FAILED=1; grep '^move.lua:' "$WORK/wrk.out" >&2 || true; }
+LOAD_PID=""
 MOVES=$(grep '^moves:' "$WORK/wrk.out") || { cat "$WORK/wrk.out" >&2; die "wrk printed no 'moves:' line"; }
 
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 100 / a }'; }
