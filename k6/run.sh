@@ -35,6 +35,12 @@ ready_timeout=${READY_TIMEOUT:-120}
 mkdir -p "$results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 prefix="$results/locust_${scenario}_$stamp"
+# Claim the prefix (noclobber creates the file or fails, atomically): a run started in the same
+# second gets -2, -3, … instead of overwriting this one's reports.
+for ((n = 2; ; n++)); do
+  (set -o noclobber; : >"$prefix.summary.json") 2>/dev/null && break
+  prefix="$results/locust_${scenario}_$stamp-$n"
+done
 service_pid=
 stop_service() {
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
