@@ -69,9 +69,9 @@ run_pgbench() { # CONNECTIONS SECONDS: prints "tps=… p50_ms=… p99_ms=…" (l
   tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")
   [ -n "$tps" ] || { echo "$out" >&2; die "pgbench printed no tps line"; }
   # Field 3 of pgbench's transaction log is the latency in microseconds.
-  cat "$WORK"/pgbench_log* | awk '{print $3}' | sort -n | awk -v tps="$tps" '
-    { v[NR] = $1 }
-    END { printf "tps=%.1f p50_ms=%.2f p99_ms=%.2f\n", tps, v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }'
+  local p50 p99
+  read -r _ p50 _ p99 _ < <(cat "$WORK"/pgbench_log* | awk '{ print $3 / 1000 }' | percentiles 2)
+  printf 'tps=%.1f p50_ms=%s p99_ms=%s\n' "$tps" "$p50" "$p99"
 }
 
 measure_wrk() { # CONNECTIONS SECONDS
@@ -108,7 +108,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.
   echo "# Move benchmark $STAMP"
   echo
   echo "Command: \`BENCH_ROUNDS=$BENCH_ROUNDS BENCH_SECONDS=$BENCH_SECONDS BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS BENCH_CONNECTIONS=\"$BENCH_CONNECTIONS\" DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/bench.sh\`"
-  echo "on $(hostname) ($(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty'),"
+  echo "on $(machine_line),"
   echo "PostgreSQL $(psql "$DATABASE_URL" -qAtc 'SHOW server_version'), $BENCH_CARDS cards, wrk -t2 (move.lua), pgbench -M prepared -j 2, ${BENCH_SECONDS}s per run, alternating."
   echo
   echo "Load before: \`$LOAD_BEFORE\`  "

@@ -122,6 +122,17 @@ field() { # NAME LINE: the value of NAME=value in LINE
   sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
 }
 
+# Reads milliseconds, one per line; prints "count p50 p95 p99 max" by nearest rank with DECIMALS decimals.
+percentiles() { # DECIMALS
+  sort -n | awk -v d="$1" '{ v[NR] = $1 }
+    END { f = "%." d "f"; printf "%d " f " " f " " f " " f "\n", NR, v[int(NR * 0.50) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1], v[NR] }'
+}
+
+# The machine and the code a report was measured on.
+machine_line() {
+  echo "$(hostname) ($(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty')"
+}
+
 # BENCH_PRIVATE_PG=1: a throwaway PostgreSQL cluster on BENCH_PG_PORT with room for 256 pgbench
 # clients (a stock server allows 100 connections in all); removed on exit. BENCH_PRIVATE_PG=tmpfs
 # keeps that cluster in /dev/shm, so no commit waits for the disk: it separates what the disk's

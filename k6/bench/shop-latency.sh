@@ -102,18 +102,14 @@ LOAD_PID=""
 LOAD_AFTER=$(uptime)
 [ "$locust_status" -le 1 ] || { tail -20 "$WORK/locust.out" >&2; die "k6/run.sh move failed (exit $locust_status)"; }
 
-# "count p50 p95 p99 max" of milliseconds, one per line, by nearest rank.
-percentiles() {
-  sort -n | awk '{ v[NR] = $1 } END { printf "%d %.1f %.1f %.1f %.1f\n", NR, v[int(NR * 0.50) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1], v[NR] }'
-}
 # Every curl move must have been a 200: anything else means the probe lost track of its card.
 [ "$(wc -l <"$WORK/http_probe")" -eq "$HTTP_PROBE_MOVES" ] \
   || die "the curl probe made $(wc -l <"$WORK/http_probe") of $HTTP_PROBE_MOVES moves (answers: $WORK/http_probe)"
 awk '$1 != 200 { bad++ } END { exit bad > 0 }' "$WORK/http_probe" \
   || die "the curl probe got answers other than 200: $(awk '$1 != 200' "$WORK/http_probe" | sort | uniq -c | head -3)"
-read -r http_n http_p50 http_p95 http_p99 http_max < <(awk '{ print $2 * 1000 }' "$WORK/http_probe" | percentiles)
+read -r http_n http_p50 http_p95 http_p99 http_max < <(awk '{ print $2 * 1000 }' "$WORK/http_probe" | percentiles 1)
 # pgbench's log: field 3 is the latency in µs.
-read -r probe_n probe_p50 probe_p95 probe_p99 probe_max < <(cat "$WORK"/probe_log* | awk '{ print $3 / 1000 }' | percentiles)
+read -r probe_n probe_p50 probe_p95 probe_p99 probe_max < <(cat "$WORK"/probe_log* | awk '{ print $3 / 1000 }' | percentiles 1)
 prefix=$(sed -n 's/^== reports: \(.*\)\.html, .*/\1/p' "$WORK/locust.out")
 [ -f "${prefix}_stats.csv" ] || die "no Locust stats in the scenario's output: see $WORK/locust.out"
 # Locust's stats CSV: Name is field 2, the request count 3, the 50 %, 95 %, 99 % and 100 % columns 12, 17, 19, 22.
@@ -124,7 +120,7 @@ read -r move_n move_p50 move_p95 move_p99 move_max < <(awk -F, '$2 == "move" { p
   echo "# The shop's scenario and the database's floor, $STAMP"
   echo
   echo "Command: \`${VUS:+VUS=$VUS }DURATION=$SECONDS_OF_RUN${CARDS:+ CARDS=$CARDS} SHOP_WARMUP_SECONDS=$SHOP_WARMUP_SECONDS HTTP_PROBE_RATE=$HTTP_PROBE_RATE PROBE_RATE=$PROBE_RATE DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/shop-latency.sh\`"
-  echo "on $(hostname) ($(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty'),"
+  echo "on $(machine_line),"
   echo "PostgreSQL $(psql "$DATABASE_URL" -qAtc 'SHOW server_version') in $(database_place)."
   echo
   echo "Load before: \`$LOAD_BEFORE\`  "

@@ -90,7 +90,7 @@ awk -v r="$RSS_GROWTH" -v h="$HEAP_GROWTH" 'BEGIN { exit !(r > 10 || h > 10) }' 
   echo "# Memory soak $STAMP"
   echo
   echo "Command: \`SOAK_MINUTES=$SOAK_MINUTES SOAK_CONNECTIONS=$SOAK_CONNECTIONS DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/soak.sh\`"
-  echo "on $(hostname) ($(nproc) cores), git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo '+dirty'), JVM flags: '${BENCH_JAVA_OPTS:-}' (defaults otherwise), $SOAK_CARDS cards."
+  echo "on $(machine_line), JVM flags: '${BENCH_JAVA_OPTS:-}' (defaults otherwise), $SOAK_CARDS cards."
   echo "Load at the end: \`$(uptime)\`"
   echo
   echo "wrk: \`$MOVES\`"
