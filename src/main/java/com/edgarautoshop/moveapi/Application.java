@@ -1,16 +1,20 @@
 package com.edgarautoshop.moveapi;
 
+import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
 import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.board.BoardHandler;
+import com.edgarautoshop.moveapi.board.BoardRepository;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
+import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
+import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.stream.AppointmentEvents;
+import com.edgarautoshop.moveapi.stream.StreamHandler;
 import com.edgarautoshop.moveapi.stream.StreamSubscribers;
-import com.edgarautoshop.moveapi.web.HttpVerticle;
-import com.edgarautoshop.moveapi.web.Readiness;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,23 +26,23 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running service: one Vert.x, one shared pool, one stream listener, the HTTP verticle on every core. */
+/** A running service: one Vert.x, one shared pool, one stream listener, handlers built once, the HTTP verticle on every core. */
 public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
   private static final long KEY_EXPIRY_PERIOD_MS = 60 * 60 * 1000;
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Readiness readiness;
+  private final Health health;
   private final Metrics metrics;
   private final AppointmentEvents events;
   private final AppConfig config;
 
-  private Application(AppConfig config, Vertx vertx, Pool pool, Readiness readiness, Metrics metrics, AppointmentEvents events) {
+  private Application(AppConfig config, Vertx vertx, Pool pool, Health health, Metrics metrics, AppointmentEvents events) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
-    this.readiness = readiness;
+    this.health = health;
     this.metrics = metrics;
     this.events = events;
   }
@@ -56,19 +60,28 @@ public final class Application {
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     Pool pool = PostgresPool.create(vertx, config, db);
-    Readiness readiness = new Readiness(pool);
+    Health health = new Health(pool, config.appVersion());
+    AppointmentRepository appointments = new AppointmentRepository(pool);
     MoveRepository moves = new MoveRepository(pool);
     StreamSubscribers streamSubscribers = new StreamSubscribers();
-    return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone(),
-            streamSubscribers)
-        .compose(events -> Authenticator.create(vertx, config)
-            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics, streamSubscribers),
-                new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-            .map(deployment -> {
-              vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
-                  .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-              return new Application(config, vertx, pool, readiness, metrics, events);
-            }))
+    Future<AppointmentEvents> events = AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), appointments,
+        config.shopTimeZone(), streamSubscribers);
+    return events
+        .compose(started -> Authenticator.create(vertx, config))
+        .compose(auth -> {
+          HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, health, metrics,
+              new AppointmentHandler(appointments),
+              new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone()),
+              new MoveHandler(vertx, moves, metrics.moves()),
+              new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers));
+          return vertx.deployVerticle(() -> new HttpVerticle(config, handlers),
+              new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
+        })
+        .map(deployment -> {
+          vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
+              .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
+          return new Application(config, vertx, pool, health, metrics, events.result());
+        })
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
 
@@ -79,7 +92,7 @@ public final class Application {
    * pool, the metrics (after a last CloudWatch publish) and Vert.x close.
    */
   public void stop() throws Exception {
-    readiness.startDraining();
+    health.startDraining();
     Thread.sleep(config.shutdownDrain().toMillis());
     long boundMs = config.requestTimeout().toMillis() + 5000;
     vertx.deploymentIDs().stream()

@@ -6,7 +6,7 @@ import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.DemoData;
 import com.edgarautoshop.moveapi.db.EmbeddedDatabase;
 import com.edgarautoshop.moveapi.db.Migrations;
-import com.edgarautoshop.moveapi.web.HealthCheck;
+import com.edgarautoshop.moveapi.health.HealthCheck;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

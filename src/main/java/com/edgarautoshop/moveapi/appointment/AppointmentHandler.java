@@ -1,12 +1,11 @@
 package com.edgarautoshop.moveapi.appointment;
 
-import com.edgarautoshop.moveapi.web.ApiError;
-import com.edgarautoshop.moveapi.web.RequestBodies;
+import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Create, get and history of one appointment. */
+/** Create, get, delete and history of one appointment. */
 public final class AppointmentHandler {
   private final AppointmentRepository repository;
 
@@ -15,29 +14,38 @@ public final class AppointmentHandler {
   }
 
   public void create(RoutingContext ctx) {
-    NewAppointment appointment = NewAppointment.parse(RequestBodies.jsonObject(ctx));
+    NewAppointment appointment = NewAppointment.parse(Requests.jsonObject(ctx));
     repository.create(appointment)
         .onSuccess(card -> Responses.created(ctx, card))
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
 
   public void get(RoutingContext ctx) {
-    long id = RequestBodies.requirePathId(ctx);
+    long id = AppointmentIds.fromPath(ctx);
     repository.find(id)
-        .onSuccess(card -> card.ifPresentOrElse(c -> Responses.ok(ctx, c), () -> Responses.fail(ctx, notFound(id))))
+        .onSuccess(card -> card.ifPresentOrElse(c -> Responses.ok(ctx, c), () -> Responses.fail(ctx, AppointmentIds.notFound(id))))
+        .onFailure(failure -> Responses.fail(ctx, failure));
+  }
+
+  public void delete(RoutingContext ctx) {
+    long id = AppointmentIds.fromPath(ctx);
+    repository.delete(id)
+        .onSuccess(deleted -> {
+          if (deleted) {
+            Responses.ok(ctx, new JsonObject().put("appointment_id", String.valueOf(id)));
+          } else {
+            Responses.fail(ctx, AppointmentIds.notFound(id));
+          }
+        })
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
 
   public void history(RoutingContext ctx) {
-    long id = RequestBodies.requirePathId(ctx);
+    long id = AppointmentIds.fromPath(ctx);
     repository.history(id)
         .onSuccess(items -> items.ifPresentOrElse(
             list -> Responses.ok(ctx, new JsonObject().put("items", list)),
-            () -> Responses.fail(ctx, notFound(id))))
+            () -> Responses.fail(ctx, AppointmentIds.notFound(id))))
         .onFailure(failure -> Responses.fail(ctx, failure));
-  }
-
-  private static ApiError notFound(long id) {
-    return ApiError.notFound("No appointment with id '" + id + "'.");
   }
 }

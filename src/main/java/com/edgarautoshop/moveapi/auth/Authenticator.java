@@ -6,6 +6,7 @@ import com.edgarautoshop.moveapi.config.AppConfig.JwtSettings;
 import com.edgarautoshop.moveapi.web.ApiError;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String ACTOR_KEY = "actor";
+  private static final String ROLES_KEY = "roles";
   private static final Set<String> GRANTING_ROLES = Set.of("admin", "advisor");
   private static final long JWKS_REFRESH_MS = 15 * 60 * 1000;
 
@@ -121,17 +123,26 @@ public final class Authenticator {
         unauthorized(ctx, "The bearer token is not meant for this service (aud).");
         return;
       }
-      if (!grantsAccess(claims.getValue(settings.roleClaim()))) {
+      Object roles = claims.getValue(settings.roleClaim());
+      if (!intersects(roles, GRANTING_ROLES)) {
         Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the admin or advisor role."));
         return;
       }
       ctx.put(ACTOR_KEY, claims.getString("sub", "unknown"));
+      ctx.put(ROLES_KEY, roles);
       ctx.next();
     });
   }
 
-  private static boolean grantsAccess(Object roleClaim) {
-    return intersects(roleClaim, GRANTING_ROLES);
+  /** For a route that only {@code role} may use, after {@link #handle}; with auth off every route is open. */
+  public Handler<RoutingContext> requireRole(String role) {
+    return ctx -> {
+      if (mode == AuthMode.NONE || intersects(ctx.get(ROLES_KEY), Set.of(role))) {
+        ctx.next();
+      } else {
+        Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the " + role + " role."));
+      }
+    };
   }
 
   /** A claim that is a string (space- or comma-separated) or an array of strings, matched against accepted values. */

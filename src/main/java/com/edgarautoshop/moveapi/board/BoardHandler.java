@@ -2,7 +2,7 @@ package com.edgarautoshop.moveapi.board;
 
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
-import com.edgarautoshop.moveapi.web.ApiError;
+import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -13,8 +13,6 @@ import io.vertx.sqlclient.RowSet;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ public final class BoardHandler {
    * (unordered: boards need not wait for each other) and only written on the loop.
    */
   public void board(RoutingContext ctx) {
-    LocalDate date = requestedDate(ctx, shopZone);
+    LocalDate date = Requests.date(ctx, shopZone);
     repository.cards(dayStart(date), dayStart(date.plusDays(1)))
         .compose(rows -> vertx.executeBlocking(() -> Responses.okBody(boardData(date, rows)), false))
         .onSuccess(body -> Responses.sendBody(ctx, 200, body))
@@ -58,7 +56,7 @@ public final class BoardHandler {
   }
 
   public void stats(RoutingContext ctx) {
-    LocalDate date = requestedDate(ctx, shopZone);
+    LocalDate date = Requests.date(ctx, shopZone);
     repository.counts(dayStart(date), dayStart(date.plusDays(1)))
         .onSuccess(day -> Responses.ok(ctx, new JsonObject().put("date", date.toString())
             .mergeIn(dayStats(day.statusCounts()))
@@ -80,21 +78,5 @@ public final class BoardHandler {
 
   private OffsetDateTime dayStart(LocalDate date) {
     return date.atStartOfDay(shopZone).toOffsetDateTime();
-  }
-
-  /** The board's date parameter (today in the shop's zone when absent); the stream reads it the same way. */
-  public static LocalDate requestedDate(RoutingContext ctx, ZoneId shopZone) {
-    String raw = ctx.queryParams().get("date");
-    if (raw == null || raw.isEmpty()) {
-      return LocalDate.now(shopZone);
-    }
-    try {
-      if (!raw.matches("\\d{4}-\\d{2}-\\d{2}")) {
-        throw new DateTimeParseException("not YYYY-MM-DD", raw, 0);
-      }
-      return LocalDate.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE);
-    } catch (DateTimeParseException ex) {
-      throw ApiError.validation("date", "must be a calendar date written YYYY-MM-DD");
-    }
   }
 }

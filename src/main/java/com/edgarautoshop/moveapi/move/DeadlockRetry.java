@@ -1,28 +1,31 @@
 package com.edgarautoshop.moveapi.move;
 
+import com.edgarautoshop.moveapi.db.PgErrors;
+import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
-/** Deadlock (40P01) and serialization failure (40001) are retried exactly once after 10–25 ms; nothing else is. */
+/**
+ * Deadlock (40P01) and serialization failure (40001) are retried exactly once after 10–25 ms;
+ * nothing else is. A second such failure becomes the contract's 503 {@code deadlock}.
+ */
 final class DeadlockRetry {
   private DeadlockRetry() {}
 
   /** {@code onRetry} runs (on the event loop, so it must not block) just before the retry is scheduled. */
   static <T> Future<T> once(Vertx vertx, Supplier<Future<T>> attempt, Runnable onRetry) {
     return attempt.get().recover(failure -> {
-      if (!isRetryable(failure)) {
+      if (!PgErrors.isRetryable(failure)) {
         return Future.failedFuture(failure);
       }
       onRetry.run();
       long pauseMs = ThreadLocalRandom.current().nextLong(10, 26);
-      return vertx.timer(pauseMs).compose(ignored -> attempt.get());
+      return vertx.timer(pauseMs).compose(ignored -> attempt.get()).recover(second -> Future.failedFuture(
+          PgErrors.isRetryable(second)
+              ? new ApiError(503, "deadlock", "The database aborted the move twice because of concurrent moves; retry shortly.")
+              : second));
     });
-  }
-
-  static boolean isRetryable(Throwable failure) {
-    return failure instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
   }
 }

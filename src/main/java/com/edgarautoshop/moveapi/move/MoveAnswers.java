@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.move;
 
+import com.edgarautoshop.moveapi.appointment.AppointmentIds;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ final class MoveAnswers {
       return new Answer(200, new JsonObject().put("ok", true).put("data", moved.data()));
     }
     if (result instanceof MoveResult.NotFound nf) {
-      return error(ApiError.notFound("No appointment with id '" + nf.appointmentId() + "'."));
+      return error(AppointmentIds.notFound(nf.appointmentId()));
     }
     if (result instanceof MoveResult.Conflict c) {
       return error(new ApiError(409, "version_conflict",

@@ -1,8 +1,8 @@
 package com.edgarautoshop.moveapi.move;
 
+import com.edgarautoshop.moveapi.appointment.Announcements;
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
-import com.edgarautoshop.moveapi.stream.AppointmentEvents;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -46,7 +46,7 @@ public final class MoveRepository {
       )
       SELECT cur.status AS current_status, cur.version AS current_version, moved.*
       FROM cur LEFT JOIN moved ON true CROSS JOIN (SELECT count(*) FROM notified) n
-      """.formatted(AppointmentEvents.notify("appointment.moved", "id"));
+      """.formatted(Announcements.notify("appointment.moved", "id"));
 
   private static final String CLAIM_KEY_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed";
   private static final String STORED_ANSWER_SQL =

@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.stream;
 
+import com.edgarautoshop.moveapi.appointment.Announcements;
 import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,16 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one LISTEN connection of this instance. Writers announce a change with a small NOTIFY
- * ({"type": ..., "id": ...}) inside their own transaction, so Postgres delivers it only on commit
- * and to every instance. The listener reads the card as committed by id (payloads are capped at
+ * The one LISTEN connection of this instance. Writers announce a change ({@link Announcements})
+ * inside their own transaction, so Postgres delivers it only on commit and to every instance. The listener reads the card as committed by id (payloads are capped at
  * 8000 bytes, a card with long notes is not) and publishes it on a local event-bus address, where
  * each HTTP verticle's stream connections pick up the events of their date.
  */
 public final class AppointmentEvents {
   /** Local event-bus address; bodies are {"type", "date" (the card's day in the shop's zone), "data" (card JSON text)}. */
   public static final String ADDRESS = "appointment.events";
-  private static final String CHANNEL = "appointment_events";
   private static final Logger LOG = LoggerFactory.getLogger(AppointmentEvents.class);
   private static final long MAX_RECONNECT_DELAY_MS = 5000;
 
@@ -42,11 +41,6 @@ public final class AppointmentEvents {
     this.subscribers = subscribers;
   }
 
-  /** The SQL expression that announces a change of the appointment whose id is {@code idExpression}. */
-  public static String notify(String type, String idExpression) {
-    return "pg_notify('" + CHANNEL + "', json_build_object('type', '" + type + "', 'id', " + idExpression + ")::text)";
-  }
-
   /**
    * Starts listening; completes after the first connect attempt. The service starts even when
    * Postgres is not there yet: the first connect is then retried like a lost connection, since
@@ -58,7 +52,7 @@ public final class AppointmentEvents {
         // A lost connection (Postgres restart, network cut) is retried for ever with a capped backoff.
         .reconnectPolicy(AppointmentEvents::reconnectDelay);
     AppointmentEvents events = new AppointmentEvents(vertx, subscriber, appointments, shopZone, subscribers);
-    subscriber.channel(CHANNEL).handler(events::announce);
+    subscriber.channel(Announcements.CHANNEL).handler(events::announce);
     return events.connect(0).map(events);
   }
 

@@ -1,6 +1,6 @@
 package com.edgarautoshop.moveapi.stream;
 
-import com.edgarautoshop.moveapi.board.BoardHandler;
+import com.edgarautoshop.moveapi.web.Requests;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,7 +30,7 @@ public final class StreamHandler {
   }
 
   public void handle(RoutingContext ctx) {
-    String date = BoardHandler.requestedDate(ctx, shopZone).toString();
+    String date = Requests.date(ctx, shopZone).toString();
     HttpServerResponse response = ctx.response()
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")

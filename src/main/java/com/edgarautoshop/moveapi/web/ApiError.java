@@ -1,6 +1,5 @@
 package com.edgarautoshop.moveapi.web;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** A contract error: HTTP status, snake_case code, a human sentence and optional extra fields. */
@@ -22,14 +21,6 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError notFound(String message) {
     return new ApiError(404, "not_found", message);
-  }
-
-  public static ApiError validation(String field, String message) {
-    return validation(new JsonArray().add(new JsonObject().put("field", field).put("message", message)));
-  }
-
-  public static ApiError validation(JsonArray details) {
-    return new ApiError(400, "validation_error", "The request is not valid.", new JsonObject().put("details", details));
   }
 
   public static ApiError unavailable(String message) {

@@ -1,15 +1,13 @@
 package com.edgarautoshop.moveapi.web;
 
+import com.edgarautoshop.moveapi.db.PgErrors;
 import io.vertx.core.Future;
-import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
-import java.net.ConnectException;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,8 @@ public final class Responses {
   /** Sends the failure as an envelope; used by handlers' onFailure and the router's failure handler. */
   public static void fail(RoutingContext ctx, Throwable failure) {
     ApiError error = toApiError(failure);
-    if (error.status() >= 500 && !error.code().equals("deadlock")) {
+    // An ApiError is a deliberate answer; anything else that ends in 5xx is worth its stack trace.
+    if (error.status() >= 500 && !(failure instanceof ApiError)) {
       LOG.warn("request failed: {} {} -> {}", ctx.request().method(), ctx.request().path(), error.code(), failure);
     }
     send(ctx, error.status(), error.body());
@@ -69,31 +68,10 @@ public final class Responses {
     if (failure instanceof ApiError apiError) {
       return apiError;
     }
-    if (failure instanceof PgException pg) {
-      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-      if (state.equals("40P01") || state.equals("40001")) {
-        return new ApiError(503, "deadlock", "The database aborted the move twice because of concurrent moves; retry shortly.");
-      }
-      if (state.equals("57014") || state.equals("55P03") || state.startsWith("08") || state.startsWith("57P")) {
-        return ApiError.unavailable("The database did not answer in time; retry shortly.");
-      }
-      return new ApiError(500, "internal_error", "An unexpected database error occurred.");
+    if (PgErrors.isUnavailable(failure) || PgErrors.isRetryable(failure)) {
+      return ApiError.unavailable("The database is unavailable or busy; retry shortly.");
     }
-    if (failure instanceof ConnectException || failure instanceof TimeoutException
-        || failure instanceof io.vertx.core.http.HttpClosedException
-        || failure instanceof io.netty.channel.ConnectTimeoutException
-        || failure instanceof io.vertx.sqlclient.ClosedConnectionException
-        || (failure instanceof VertxException && isConnectionProblem(failure.getMessage()))) {
-      return ApiError.unavailable("The database is unavailable; retry shortly.");
-    }
-    return new ApiError(500, "internal_error", "An unexpected error occurred.");
-  }
-
-  private static boolean isConnectionProblem(String message) {
-    if (message == null) {
-      return false;
-    }
-    String m = message.toLowerCase();
-    return m.contains("timeout") || m.contains("connection") || m.contains("closed") || m.contains("wait queue") || m.contains("pool");
+    return new ApiError(500, "internal_error", failure instanceof PgException
+        ? "An unexpected database error occurred." : "An unexpected error occurred.");
   }
 }

@@ -145,6 +145,19 @@ class AuthTest {
   }
 
   @Test
+  void onlyAnAdminMayDeleteACard() {
+    String advisor = "Bearer " + good(new JsonObject().put("roles", new JsonArray().add("advisor")));
+    String admin = "Bearer " + good(new JsonObject().put("roles", new JsonArray().add("admin")));
+    String id = api.createCard(Api.freshDate(), 9, "Authorization", advisor).getString("id");
+    Reply refused = api.send(api.request("/api/admin/appointments/" + id, "Authorization", advisor).DELETE().build());
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.error().getString("code")).isEqualTo("forbidden");
+    assertThat(api.get("/api/admin/appointments/" + id, "Authorization", advisor).status()).isEqualTo(200);
+    assert401(api.send(api.request("/api/admin/appointments/" + id).DELETE().build()));
+    assertThat(api.send(api.request("/api/admin/appointments/" + id, "Authorization", admin).DELETE().build()).status()).isEqualTo(200);
+  }
+
+  @Test
   void healthAndMetricsNeedNoToken() {
     assertThat(api.get("/healthz").status()).isEqualTo(200);
     assertThat(api.get("/readyz").status()).isEqualTo(200);

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +169,45 @@ class BoardAndAppointmentsTest {
     assertThat(transitions.getJsonArray("ready")).containsExactly("completed", "in_progress");
     assertThat(transitions.getJsonArray("completed")).isEmpty();
     assertThat(transitions.getJsonArray("no_show")).containsExactly("scheduled");
+  }
+
+  @Test
+  void deleteRemovesTheCardItsHistoryAndItsOwnCustomerAndVehicle() throws Exception {
+    String id = api.createCard(Api.freshDate(), 9).getString("id");
+    assertThat(api.move(id, "in_progress", 1).status()).isEqualTo(200);
+    long customer;
+    long vehicle;
+    try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement();
+         ResultSet rs = sql.executeQuery("SELECT customer_id, vehicle_id FROM appointments WHERE id = " + id)) {
+      rs.next();
+      customer = rs.getLong(1);
+      vehicle = rs.getLong(2);
+    }
+    String shared = api.post("/api/admin/appointments", new JsonObject().put("appt_start", "2031-01-01T09:00:00Z")
+        .put("appt_end", "2031-01-01T10:00:00Z").put("customer_id", String.valueOf(customer)).put("vehicle_id", String.valueOf(vehicle))
+        .encode()).data().getString("id");
+
+    Reply deleted = api.send(api.request("/api/admin/appointments/" + id).DELETE().build());
+    assertThat(deleted.status()).isEqualTo(200);
+    assertThat(deleted.data().getString("appointment_id")).isEqualTo(id);
+    assertThat(api.get("/api/admin/appointments/" + id).status()).isEqualTo(404);
+    assertThat(api.get("/api/admin/appointments/" + id + "/history").status()).isEqualTo(404);
+    assertThat(api.card(shared).getString("customer_id")).as("a customer another card uses stays").isEqualTo(String.valueOf(customer));
+
+    assertThat(api.send(api.request("/api/admin/appointments/" + shared).DELETE().build()).status()).isEqualTo(200);
+    assertThat(rowCount("SELECT count(*) FROM appointment_moves WHERE appointment_id = " + id)).isZero();
+    assertThat(rowCount("SELECT count(*) FROM vehicles WHERE id = " + vehicle)).as("the last card took its vehicle").isZero();
+    assertThat(rowCount("SELECT count(*) FROM customers WHERE id = " + customer)).as("and its customer").isZero();
+    Reply again = api.send(api.request("/api/admin/appointments/" + id).DELETE().build());
+    assertThat(again.status()).isEqualTo(404);
+    assertThat(again.error().getString("code")).isEqualTo("not_found");
+  }
+
+  private static long rowCount(String query) throws Exception {
+    try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @Test

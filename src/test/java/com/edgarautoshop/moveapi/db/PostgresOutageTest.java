@@ -1,6 +1,7 @@
 package com.edgarautoshop.moveapi.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
@@ -8,6 +9,7 @@ import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,14 +40,8 @@ class PostgresOutageTest {
       assertThat(api.get("/api/admin/appointments/" + id).status()).isEqualTo(503);
 
       proxy.open();
-      Reply recovered = null;
-      for (int i = 0; i < 40; i++) {
-        recovered = api.move(id, "in_progress", 1);
-        if (recovered.status() != 503) {
-          break;
-        }
-        Thread.sleep(250);
-      }
+      Reply recovered = await("the move once Postgres is back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+          .until(() -> api.move(id, "in_progress", 1), reply -> reply.status() != 503);
       assertThat(recovered.status()).isEqualTo(200);
       assertThat(api.get("/readyz").status()).isEqualTo(200);
       assertThat(api.historyCount(id)).isEqualTo(1);

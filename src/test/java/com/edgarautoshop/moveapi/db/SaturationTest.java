@@ -28,7 +28,7 @@ class SaturationTest {
 
         long started = System.nanoTime();
         CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> api.move(stuck, "in_progress", 1));
-        Thread.sleep(200);
+        TestPostgres.awaitServiceWaitingOnLock();
         Reply starved = api.move(other, "in_progress", 1);
         assertThat(starved.status()).as("the only connection is busy").isEqualTo(503);
         assertThat(starved.error().getString("code")).isEqualTo("unavailable");

@@ -27,12 +27,14 @@ class DeadlockTest extends ServiceTestBase {
   @Test
   void realDeadlockIsRetriedOnceThenSucceeds() throws Exception {
     String id = api.createCard(Api.freshDate(), 9).getString("id");
+    long deadlocksBefore = deadlocksSeenByPostgres();
+    double retriesBefore = api.metric(RETRIES);
     try (Connection blocker = TestPostgres.jdbc(); Statement sql = blocker.createStatement()) {
       blocker.setAutoCommit(false);
       sql.execute("SET deadlock_timeout = '20s'");
       sql.execute("SELECT id FROM appointments WHERE id = " + id + " FOR UPDATE");
       CompletableFuture<Reply> move = CompletableFuture.supplyAsync(() -> api.move(id, "in_progress", 1, "X-Correlation-Id", "real-deadlock-" + id));
-      awaitMoveWaitingOnLock();
+      TestPostgres.awaitServiceWaitingOnLock();
       sql.execute("LOCK TABLE appointment_moves IN SHARE MODE");
       blocker.rollback();
       Reply reply = move.get(20, TimeUnit.SECONDS);
@@ -40,7 +42,8 @@ class DeadlockTest extends ServiceTestBase {
       assertThat(reply.data().getInteger("version")).isEqualTo(2);
     }
     assertThat(api.historyCount(id)).isEqualTo(1);
-    assertThat(deadlocksSeenByPostgres()).isPositive();
+    assertThat(deadlocksSeenByPostgres()).as("this test's deadlock, not an earlier one").isGreaterThan(deadlocksBefore);
+    assertThat(api.metric(RETRIES)).isEqualTo(retriesBefore + 1);
   }
 
   @Test
@@ -82,22 +85,6 @@ class DeadlockTest extends ServiceTestBase {
       assertThat(reply.raw().body()).doesNotContain("23514").doesNotContain("trigger");
       assertThat(trigger.attempts()).isEqualTo(1);
     }
-  }
-
-  private static void awaitMoveWaitingOnLock() throws Exception {
-    try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement()) {
-      for (int i = 0; i < 200; i++) {
-        try (ResultSet rs = sql.executeQuery(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND wait_event_type = 'Lock'")) {
-          rs.next();
-          if (rs.getInt(1) > 0) {
-            return;
-          }
-        }
-        Thread.sleep(25);
-      }
-    }
-    throw new AssertionError("the move never waited on the blocker's lock");
   }
 
   private static long deadlocksSeenByPostgres() throws Exception {

@@ -7,8 +7,12 @@ import com.edgarautoshop.moveapi.db.Migrations;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -32,6 +36,18 @@ public final class TestPostgres {
   public static Connection jdbc() throws SQLException {
     DatabaseUrl db = url();
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  /** Waits (bounded) until one of the service's statements is waiting on a lock, e.g. a row a test holds. */
+  public static void awaitServiceWaitingOnLock() {
+    Awaitility.await("a service statement waiting on a lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          try (Connection conn = jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+          }
+        });
   }
 
   private static DatabaseUrl start() {

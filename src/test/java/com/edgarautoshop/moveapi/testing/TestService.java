@@ -50,10 +50,6 @@ public final class TestService implements AutoCloseable {
     return api;
   }
 
-  public Application app() {
-    return app;
-  }
-
   @Override
   public void close() throws Exception {
     app.stop();

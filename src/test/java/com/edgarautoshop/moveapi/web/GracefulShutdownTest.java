@@ -1,6 +1,7 @@
 package com.edgarautoshop.moveapi.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
@@ -8,6 +9,7 @@ import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ class GracefulShutdownTest {
       blocker.setAutoCommit(false);
       sql.execute("SELECT id FROM appointments WHERE id = " + id + " FOR UPDATE");
       move = CompletableFuture.supplyAsync(() -> api.move(id, "in_progress", 1));
-      Thread.sleep(300);
+      TestPostgres.awaitServiceWaitingOnLock();
       Reply readyBefore = api.get("/readyz");
       assertThat(readyBefore.status()).isEqualTo(200);
       stopped = CompletableFuture.runAsync(() -> {
@@ -36,10 +38,9 @@ class GracefulShutdownTest {
           throw new IllegalStateException(ex);
         }
       });
-      Thread.sleep(100);
-      assertThat(api.get("/readyz").status()).as("readiness turns 503 at once").isEqualTo(503);
-      Thread.sleep(500);
-      assertThat(stopped).as("stop waits for the in-flight move").isNotDone();
+      await("readiness turns 503 at once").atMost(Duration.ofSeconds(2)).until(() -> api.get("/readyz").status() == 503);
+      await("stop waits for the in-flight move").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+          .until(() -> !stopped.isDone());
       blocker.rollback();
     }
     Reply reply = move.get(10, TimeUnit.SECONDS);

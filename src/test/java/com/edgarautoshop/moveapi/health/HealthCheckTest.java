@@ -1,4 +1,4 @@
-package com.edgarautoshop.moveapi.web;
+package com.edgarautoshop.moveapi.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.edgarautoshop.moveapi.web;
+package com.edgarautoshop.moveapi.health;
 
 import com.edgarautoshop.moveapi.config.AppConfig;
 import java.net.URI;

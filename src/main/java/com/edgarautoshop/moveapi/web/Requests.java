@@ -5,15 +5,20 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
-/** Reading path ids and JSON bodies the same strict way on every route. */
-public final class RequestBodies {
+/** Reading ids, dates and JSON bodies the same strict way on every route. */
+public final class Requests {
   public static final int MAX_BODY_BYTES = 16 * 1024;
   private static final Pattern POSITIVE_BIGINT = Pattern.compile("[1-9][0-9]{0,18}");
+  private static final Pattern CALENDAR_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
-  private RequestBodies() {}
+  private Requests() {}
 
   /** Runs before the body is read so that 415 takes precedence over 413. */
   public static void requireJsonContentType(RoutingContext ctx) {
@@ -39,9 +44,8 @@ public final class RequestBodies {
     throw new ApiError(400, "invalid_json", "The body must be a JSON object.");
   }
 
-  /** Ids that are not positive bigints name no appointment, so they are 404 rather than 400. */
-  public static OptionalLong pathId(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
+  /** The one id rule: a positive bigint written in decimal without sign or leading zeros, below 2⁶³. */
+  public static OptionalLong id(String raw) {
     if (raw == null || !POSITIVE_BIGINT.matcher(raw).matches()) {
       return OptionalLong.empty();
     }
@@ -49,12 +53,19 @@ public final class RequestBodies {
     return value.bitLength() < 64 ? OptionalLong.of(value.longValue()) : OptionalLong.empty();
   }
 
-  public static long requirePathId(RoutingContext ctx) {
-    return pathId(ctx).orElseThrow(() -> ApiError.notFound("No appointment with id '" + ctx.pathParam("id") + "'."));
-  }
-
-  /** An integer written without fraction or exponent (Jackson yields Integer/Long/BigInteger only for those). */
-  public static boolean isWholeNumber(Object value) {
-    return value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+  /** The {@code date} query parameter (YYYY-MM-DD), or today in the shop's zone when absent. */
+  public static LocalDate date(RoutingContext ctx, ZoneId shopZone) {
+    String raw = ctx.queryParams().get("date");
+    if (raw == null || raw.isEmpty()) {
+      return LocalDate.now(shopZone);
+    }
+    try {
+      if (!CALENDAR_DATE.matcher(raw).matches()) {
+        throw new DateTimeParseException("not YYYY-MM-DD", raw, 0);
+      }
+      return LocalDate.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE);
+    } catch (DateTimeParseException ex) {
+      throw Validation.error("date", "must be a calendar date written YYYY-MM-DD");
+    }
   }
 }

@@ -1,54 +1,51 @@
-package com.edgarautoshop.moveapi.web;
+package com.edgarautoshop.moveapi;
 
 import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
-import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.board.BoardHandler;
-import com.edgarautoshop.moveapi.board.BoardRepository;
 import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
-import com.edgarautoshop.moveapi.move.MoveRepository;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
-import com.edgarautoshop.moveapi.stream.StreamSubscribers;
+import com.edgarautoshop.moveapi.web.ApiError;
+import com.edgarautoshop.moveapi.web.Correlation;
+import com.edgarautoshop.moveapi.web.Requests;
+import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
-import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The one place where routes, body limit, auth, timeout and error mapping are assembled. */
-public final class HttpVerticle extends VerticleBase {
+/** The one place where routes, body limit, auth, timeout and error mapping are assembled; one instance per event loop. */
+final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  /** The handlers, built once and shared by every instance (they hold no per-loop state). */
+  record Handlers(Authenticator auth, Health health, Metrics metrics, AppointmentHandler appointments, BoardHandler board,
+      MoveHandler move, StreamHandler stream) {}
+
   private final AppConfig config;
-  private final Pool pool;
-  private final Authenticator authenticator;
-  private final Readiness readiness;
-  private final Metrics metrics;
-  private final StreamSubscribers streamSubscribers;
-
-  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness, Metrics metrics,
-      StreamSubscribers streamSubscribers) {
-    this.config = config;
-    this.pool = pool;
-    this.authenticator = authenticator;
-    this.readiness = readiness;
-    this.metrics = metrics;
-    this.streamSubscribers = streamSubscribers;
-  }
-
+  private final Handlers handlers;
   private HttpServer server;
+
+  HttpVerticle(AppConfig config, Handlers handlers) {
+    this.config = config;
+    this.handlers = handlers;
+  }
 
   @Override
   public Future<?> start() {
@@ -62,14 +59,11 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
   }
 
-  Router router() {
-    AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
-    BoardHandler board = new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone());
-    MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
-    StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers);
+  private Router router() {
+    Handlers h = handlers;
     TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
+    BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(Requests.MAX_BODY_BYTES);
     Router router = Router.router(vertx);
-    BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(RequestBodies.MAX_BODY_BYTES);
 
     router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
     // A stream is open by design; its liveness is the heartbeat, so the request timeout skips it.
@@ -80,20 +74,20 @@ public final class HttpVerticle extends VerticleBase {
         timeout.handle(ctx);
       }
     });
-    router.get("/healthz").handler(ctx -> Responses.ok(ctx, new JsonObject()
-        .put("status", "ok").put("service", "edgar-auto-shop").put("runtime", "vertx").put("version", config.appVersion())));
-    router.get("/readyz").handler(readiness::handle);
-    router.get("/metrics").handler(metrics::scrape);
+    router.get("/healthz").handler(h.health()::live);
+    router.get("/readyz").handler(h.health()::ready);
+    router.get("/metrics").handler(h.metrics()::scrape);
 
-    router.route("/api/admin/*").handler(authenticator::handle);
-    router.get("/api/admin/workflow").handler(board::workflow);
-    router.get("/api/admin/appointments/board").handler(board::board);
-    router.get("/api/admin/dashboard/stats").handler(board::stats);
-    jsonPost(router, "/api/admin/appointments", jsonBody, appointments::create);
-    router.get(StreamHandler.PATH).handler(stream::handle);
-    router.get("/api/admin/appointments/:id").handler(appointments::get);
-    router.get("/api/admin/appointments/:id/history").handler(appointments::history);
-    jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, move::handle);
+    router.route("/api/admin/*").handler(h.auth()::handle);
+    router.get("/api/admin/workflow").handler(h.board()::workflow);
+    router.get("/api/admin/appointments/board").handler(h.board()::board);
+    router.get("/api/admin/dashboard/stats").handler(h.board()::stats);
+    jsonPost(router, "/api/admin/appointments", jsonBody, h.appointments()::create);
+    router.get(StreamHandler.PATH).handler(h.stream()::handle);
+    router.get("/api/admin/appointments/:id").handler(h.appointments()::get);
+    router.delete("/api/admin/appointments/:id").handler(h.auth().requireRole("admin")).handler(h.appointments()::delete);
+    router.get("/api/admin/appointments/:id/history").handler(h.appointments()::history);
+    jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
 
     // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
     router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -105,7 +99,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The content type is checked on its own route first, so that 415 takes precedence over 413 (vertx-web wants body handlers first on a route). */
   private static void jsonPost(Router router, String path, BodyHandler body, Handler<RoutingContext> handler) {
-    router.post(path).handler(RequestBodies::requireJsonContentType);
+    router.post(path).handler(Requests::requireJsonContentType);
     router.post(path).handler(body).handler(handler);
   }
 
@@ -114,6 +108,9 @@ public final class HttpVerticle extends VerticleBase {
     if (failure != null) {
       Responses.fail(ctx, failure);
       return;
+    }
+    if (ctx.statusCode() == 503) {
+      LOG.warn("request timed out: {} {}", ctx.request().method(), ctx.request().path());
     }
     Responses.fail(ctx, switch (ctx.statusCode()) {
       case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
