@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one load scenario with Locust against the built service (docs/load-testing.md, "Running the
-# scenarios here (Locust)"): installs the pinned Locust into k6/locust/.venv if needed, starts
+# scenarios here (Locust)"): installs the pinned Locust into locust/.venv if needed, starts
 # target/move-api.jar (embedded PostgreSQL, or DATABASE_URL) unless BASE_URL is set, waits for
 # /readyz, runs Locust headless and stops the service. Exit status: 0 all thresholds passed,
 # 1 a threshold breached, 2 bad usage or setup, 3 the service did not become ready, 130 Ctrl-C.
@@ -8,7 +8,7 @@ set -euo pipefail
 
 usage() {
   cat >&2 <<'USAGE'
-usage: k6/run.sh move|mix|contention|smoke [locust options...]
+usage: locust/run.sh move|mix|contention|smoke [locust options...]
   env: BASE_URL (target a running service instead of starting one), DATABASE_URL, PORT (8080),
        AUTH_MODE (none with DATABASE_URL), TOKEN, DATE (2031-01-15), VUS, DURATION, CARDS,
        SPAWN_RATE (= VUS), READY_TIMEOUT (120 s), STOP_TIMEOUT (10 s)
@@ -19,7 +19,7 @@ USAGE
 case "$1" in move|mix|contention|smoke) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-here="$root/k6/locust"
+here="$root/locust"
 results="$root/load_test_results"
 jar="$root/target/move-api.jar"
 

@@ -1,5 +1,5 @@
 """Locust glue for the shop's load scenarios (docs/load-testing.md). SCENARIO picks move, mix,
-contention or smoke; k6/run.sh sets it. Decisions live in workflow.py, configuration in
+contention or smoke; locust/run.sh sets it. Decisions live in workflow.py, configuration in
 settings.py, thresholds and the invariant in verdict.py: this file only does HTTP and wires
 Locust's events (seed on test_start, read back for the invariant on test_stop, thresholds on quitting)."""
 from __future__ import annotations

@@ -113,7 +113,7 @@ write_cards_file() { # FILE
 # Runs wrk with move.lua; prints its "moves:" line and fails when move.lua failed.
 run_wrk() { # CONNECTIONS SECONDS CARDS_FILE
   local out
-  out=$(wrk -t2 -c"$1" -d"$2"s --timeout 10s --latency -s k6/bench/move.lua "http://127.0.0.1:$PORT" -- "$3" 2) \
+  out=$(wrk -t2 -c"$1" -d"$2"s --timeout 10s --latency -s bench/move.lua "http://127.0.0.1:$PORT" -- "$3" 2) \
     || { echo "$out" >&2; die "wrk failed at $1 connections"; }
   grep '^moves:' <<<"$out" || { echo "$out" >&2; die "wrk printed no 'moves:' line"; }
 }
@@ -216,7 +216,7 @@ start_stack() { # CARDS CONNECTIONS_NEEDED
 }
 
 # LOAD_PID: a load generator running in the background, killed first on exit, with its children
-# (k6/run.sh would otherwise wait for its Locust before acting on the signal).
+# (locust/run.sh would otherwise wait for its Locust before acting on the signal).
 LOAD_PID=""
 stop_stack() {
   if [ -n "$LOAD_PID" ]; then
