@@ -2,7 +2,7 @@
 # The move benchmark: the service (HTTP, wrk + move.lua) against the same move statement straight
 # on PostgreSQL (pgbench -M prepared), alternating at each connection count, on one database.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 source bench/common.sh
 
 usage() {

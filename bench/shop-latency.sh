@@ -5,7 +5,7 @@
 # pgbench running the service's move statement straight on PostgreSQL (the floor: what a durable
 # commit costs on this database at that moment, without HTTP, JSON or the JVM).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 source bench/common.sh
 
 usage() {

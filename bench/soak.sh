@@ -3,7 +3,7 @@
 # its heap after a full GC every minute; fails when either grew more than 10 % from the first
 # minute to the last, or when wrk saw an answer neither 2xx nor 409.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 source bench/common.sh
 
 usage() {
