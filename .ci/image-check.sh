@@ -6,12 +6,11 @@
 #
 # Usage: TEST_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432/moveapi_test .ci/image-check.sh
 # Needs target/move-api.jar (mvn -B -DskipTests package) and runs as root (it switches to the
-# image's uid with setpriv, and creates a database moveapi_image_check on TEST_DATABASE_URL's server
+# image's uid with setpriv, and creates a database <test database>_image_check on TEST_DATABASE_URL's server
 # with `su postgres -c createdb`). IMAGE_CHECK_PORT (default 18084) is the port the service uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${IMAGE_CHECK_PORT:-18084}
-db_name=moveapi_image_check
 version=1.0.0-image-check
 git_sha=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 checks=0
@@ -20,6 +19,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { checks=$((checks + 1)); echo "ok: $*"; }
 
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set (usage: TEST_DATABASE_URL=postgresql://… $0)"
+db_name="${TEST_DATABASE_URL##*/}_image_check" # named after the test database, so two checkouts do not share it
 [ "$(id -u)" = 0 ] || fail "run as root: the check switches to the image's uid"
 [ -f target/move-api.jar ] || fail "target/move-api.jar is missing: run mvn -B -DskipTests package first"
 missing=()
@@ -53,13 +53,9 @@ echo "== Lay out the runtime stage"
 root=$(mktemp -d /tmp/move-api-image.XXXXXX)
 chmod 755 "$root"
 work=$(mktemp -d /tmp/move-api-image-check.XXXXXX)
-pid=
+source .ci/lib/service.sh
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  service_stop 10
   su postgres -c "dropdb --if-exists $db_name" >/dev/null 2>&1 || true
   rm -rf "$root" "$work"
 }
@@ -140,16 +136,9 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem
 openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
 service_env=(DATABASE_URL="$database_url" PORT="$port" JWT_PUBLIC_KEY="$(cat "$work/pub.pem")"
   JWT_ISSUER=image-check JWT_AUDIENCE=move-api)
-(run_as_image "${service_env[@]}" -- "${entrypoint[@]}") >"$work/service.out" 2>"$work/service.err" </dev/null &
-pid=$!
-ready=
-for _ in $(seq 1 120); do
-  kill -0 "$pid" 2>/dev/null || fail "the service exited during start: $(cat "$work/service.err" "$work/service.out")"
-  if curl -fsS --max-time 2 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  sleep 0.5
-done
-[ -n "$ready" ] || fail "not ready within 60 s: $(tail -5 "$work/service.out")"
-running_uid=$(stat -c %u "/proc/$pid")
+service_start run_as_image "${service_env[@]}" -- "${entrypoint[@]}" >"$work/service.out" 2>"$work/service.err"
+service_await_ready "http://127.0.0.1:$port" 60 || fail "$(tail -5 "$work/service.err" "$work/service.out")"
+running_uid=$(stat -c %u "/proc/$SERVICE_PID")
 [ "$running_uid" = "$uid" ] || fail "the service runs as uid $running_uid, not $uid"
 ok "ready on port $port as uid $running_uid"
 
@@ -176,19 +165,19 @@ printf '%s\n' "${labels[@]}" | grep -qxF "org.opencontainers.image.revision=$git
 ok "/healthz version, image.version label and build arg VERSION agree ($version); image.revision is $git_sha"
 
 echo "== 3. SIGTERM drains and exits 0"
-kill -TERM "$pid"
+kill -TERM "$SERVICE_PID"
 term_at_ms=$(date +%s%3N)
 sleep 0.3
 status=$(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
 [ "$status" = 503 ] || fail "/readyz answered $status while draining, not 503"
 # With nothing in flight the stop takes SHUTDOWN_DRAIN_MS (3 s) and a little; allow Docker's default stop grace, 10 s.
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "still running 10 s after SIGTERM"
+for _ in $(seq 1 100); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVICE_PID" 2>/dev/null && fail "still running 10 s after SIGTERM"
 set +e
-wait "$pid"
+wait "$SERVICE_PID"
 status=$?
 set -e
-pid=
+SERVICE_PID=
 stop_ms=$(($(date +%s%3N) - term_at_ms))
 [ "$status" = 0 ] || fail "exit status $status after SIGTERM, not 0: $(tail -3 "$work/service.out")"
 grep -q '"formattedMessage":"Shutdown complete"' "$work/service.out" || fail "no 'Shutdown complete' in the log"

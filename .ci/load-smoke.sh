@@ -12,7 +12,7 @@ if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   apt-get update -qq && apt-get install -y -qq python3-venv
 fi
 
-db=${LOAD_SMOKE_DB:-moveapi_load_smoke}
+db=${LOAD_SMOKE_DB:-${TEST_DATABASE_URL##*/}_load_smoke}
 su postgres -c "dropdb --if-exists $db && createdb $db"
 database_url="${TEST_DATABASE_URL%/*}/$db"
 
