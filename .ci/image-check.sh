@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Proves the container image's runtime stage without a Docker engine: lints the Dockerfile, lays
-# out what its runtime stage copies, and runs its ENTRYPOINT and HEALTHCHECK with its ENV as its
-# numeric USER, all read from the Dockerfile by deploy/image/runtime_stage.py (one source of truth).
+# Proves the container image's runtime stage without a Docker engine: lints the Dockerfile, builds
+# the image's jar with the build stage's own `mvn … package` line (no embedded PostgreSQL: its size
+# beside the developer's jar, and no zonky entry in it), lays out what the runtime stage copies, and
+# runs its ENTRYPOINT and HEALTHCHECK with its ENV as its numeric USER, all read from the Dockerfile
+# by deploy/image/runtime_stage.py (one source of truth).
 # What it cannot prove (the base image, `docker build` itself) is listed in docs/operations.md.
 #
 # Usage: TEST_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432/moveapi_test .ci/image-check.sh
-# Needs target/move-api.jar (mvn -B -DskipTests package) and runs as root (it switches to the
+# Needs target/move-api.jar (mvn -B -DskipTests package), Maven, and runs as root (it switches to the
 # image's uid with setpriv, and creates a database <test database>_image_check on TEST_DATABASE_URL's server
 # with `su postgres -c createdb`). IMAGE_CHECK_PORT (default 18084) is the port the service uses.
 set -euo pipefail
@@ -49,6 +51,27 @@ for base in "${bases[@]}"; do
 done
 ok "base images pinned to full version tags: ${bases[*]}"
 
+echo "== Build the image's jar as the build stage does, without the embedded PostgreSQL"
+build=$(sed -n 's/^RUN \(mvn [^&;|]* package\)$/\1/p' Dockerfile)
+[ "$(wc -l <<<"$build")" = 1 ] && [ -n "$build" ] || fail "the build stage needs exactly one 'RUN mvn … package' line, found: '$build'"
+$build # its words, as the Dockerfile's exec of /bin/sh -c would split them (no quotes in it)
+mapfile -d '' copies < <(stage copies)
+image_jar=${copies[0]}
+# Entries of zonky's classes, its .txz binaries and the libraries only zonky uses to unpack them.
+embedded_entries() {
+  python3 - "$1" <<'EOF_PY'
+import sys, zipfile
+prefixes = ("io/zonky/", "org/tukaani/", "org/apache/commons/compress/", "org/apache/commons/io/", "org/apache/commons/lang3/")
+print(sum(1 for name in zipfile.ZipFile(sys.argv[1]).namelist() if name.startswith(prefixes) or name.endswith(".txz")))
+EOF_PY
+}
+developer_entries=$(embedded_entries target/move-api.jar)
+image_entries=$(embedded_entries "$image_jar")
+[ "$developer_entries" -gt 0 ] || fail "target/move-api.jar has no embedded PostgreSQL entries: the check below would prove nothing"
+[ "$image_entries" = 0 ] || fail "$image_jar still has $image_entries entries of the embedded PostgreSQL"
+mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+ok "jar sizes: developer target/move-api.jar $(mib target/move-api.jar) ($developer_entries embedded-PostgreSQL entries), image $image_jar $(mib "$image_jar") (none)"
+
 echo "== Lay out the runtime stage"
 root=$(mktemp -d /tmp/move-api-image.XXXXXX)
 chmod 755 "$root"
@@ -60,7 +83,6 @@ cleanup() {
   rm -rf "$root" "$work"
 }
 trap cleanup EXIT
-mapfile -d '' copies < <(stage copies)
 destinations=()
 for ((i = 0; i < ${#copies[@]}; i += 2)); do
   source=${copies[i]} destination=${copies[i + 1]}
@@ -118,6 +140,14 @@ elapsed_ms=$(($(date +%s%3N) - start_ms))
 grep -qxF "Configuration error: EMBEDDED_DATABASE=forbid needs a database: set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST" \
   "$work/no-db.err" || fail "unclear refusal: $(cat "$work/no-db.err")"
 ok "without DATABASE_URL: exit 2 in ${elapsed_ms} ms with '$(cat "$work/no-db.err")'"
+
+set +e
+no_embedded=$(run_as_image EMBEDDED_DATABASE=allow AUTH_MODE=none -- "${entrypoint[@]}" 2>&1 >/dev/null </dev/null)
+status=$?
+set -e
+[ "$status" = 1 ] && [ "$no_embedded" = "This build of the service has no embedded PostgreSQL (the container image's jar leaves it out), so set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST." ] \
+  || fail "with EMBEDDED_DATABASE=allow and no database: exit $status, '$no_embedded'"
+ok "EMBEDDED_DATABASE=allow without a database: exit 1 with '$no_embedded'"
 
 su postgres -c "dropdb --if-exists $db_name 2>/dev/null; createdb $db_name"
 database_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
