@@ -8,15 +8,16 @@ set -euo pipefail
 
 usage() {
   cat >&2 <<'USAGE'
-usage: locust/run.sh move|mix|contention|smoke [locust options...]
+usage: locust/run.sh move|mix|contention|smoke|rate [locust options...]
   env: BASE_URL (target a running service instead of starting one), DATABASE_URL, PORT (8080),
-       AUTH_MODE (none with DATABASE_URL), TOKEN, DATE (2031-01-15), VUS, DURATION, CARDS,
-       SPAWN_RATE (= VUS), READY_TIMEOUT (120 s), STOP_TIMEOUT (10 s)
+       AUTH_MODE (none with DATABASE_URL), TOKEN, ADMIN_TOKEN, PROFILE (shop|local), DATE (2031-01-15),
+       VUS, DURATION, RATE (rate: iterations/s, 20), CARDS, SPAWN_RATE (= VUS), READY_TIMEOUT (120 s),
+       STOP_TIMEOUT (10 s)
 USAGE
   exit 2
 }
 [ $# -ge 1 ] || usage
-case "$1" in move|mix|contention|smoke) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
+case "$1" in move|mix|contention|smoke|rate) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 here="$root/locust"

@@ -7,6 +7,8 @@ export const MOVES_PER_CARD = 3;
 export const MIX_MOVE_SHARE = 0.3;
 /** Head-room over the computed number of cards, for iterations faster than the pace. */
 export const CARD_MARGIN = 1.25;
+/** An arrival rate keeps moving to the end: twice the cards its moves need, so fewer VUs meet on the last ones. */
+export const RATE_CARD_MARGIN = 2;
 /** Cards are seeded SEED_STEP_SECONDS apart from 08:00 UTC, so this many keep appt_start on DATE. */
 export const SEED_STEP_SECONDS = 2;
 export const MAX_CARDS = (16 * 3600) / SEED_STEP_SECONDS;
@@ -104,7 +106,7 @@ function parseDate(value) {
 
 /**
  * Cards setup seeds when CARDS is unset: enough that no VU runs out of movable cards even if every
- * iteration moves (at the pace, or at the arrival rate), with CARD_MARGIN head-room.
+ * iteration moves at the pace (CARD_MARGIN head-room), or at the arrival rate (RATE_CARD_MARGIN).
  * @param {Scenario} scenario
  * @param {number} vus
  * @param {number} durationSeconds
@@ -113,8 +115,8 @@ function parseDate(value) {
 export function defaultCards(scenario, vus, durationSeconds, rate) {
   const defaults = /** @type {{cards?: number, paceSeconds: number}} */ (SCENARIO_DEFAULTS[scenario]);
   if (defaults.cards !== undefined) return defaults.cards;
-  const iterations = scenario === 'rate' ? rate * durationSeconds : (vus * durationSeconds) / defaults.paceSeconds;
-  const moves = iterations * (scenario === 'mix' ? MIX_MOVE_SHARE : 1);
+  if (scenario === 'rate') return Math.ceil(((rate * durationSeconds) / MOVES_PER_CARD) * RATE_CARD_MARGIN);
+  const moves = ((vus * durationSeconds) / defaults.paceSeconds) * (scenario === 'mix' ? MIX_MOVE_SHARE : 1);
   return Math.ceil((moves / MOVES_PER_CARD) * CARD_MARGIN);
 }
 

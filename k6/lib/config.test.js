@@ -15,11 +15,11 @@ test('defaults per scenario, with the move formula ceil(VUS × s / 0.5 / 3 × 1.
   assert.equal(loadConfig({}, 'mix').cards, 300); // 30 % of the iterations move
 });
 
-test('rate: RATE iterations per second for DURATION, no pause; cards from RATE × s', () => {
+test('rate: RATE iterations per second for DURATION, no pause; twice the cards RATE × s moves need', () => {
   const rate = loadConfig({ SCENARIO: 'rate' }, 'move');
-  assert.deepEqual([rate.rate, rate.vus, rate.durationSeconds, rate.paceSeconds, rate.cards], [20, 20, 60, 0, 500]);
-  assert.equal(loadConfig({ SCENARIO: 'rate', RATE: '5', DURATION: '2m' }, 'move').cards, 250); // 600 moves
-  assert.equal(defaultCards('rate', 999, 60, 20), 500, 'VUS does not change the rate');
+  assert.deepEqual([rate.rate, rate.vus, rate.durationSeconds, rate.paceSeconds, rate.cards], [20, 20, 60, 0, 800]);
+  assert.equal(loadConfig({ SCENARIO: 'rate', RATE: '5', DURATION: '2m' }, 'move').cards, 400); // 600 moves
+  assert.equal(defaultCards('rate', 999, 60, 20), 800, 'VUS does not change the rate');
 });
 
 test('SCENARIO picks only among the script\'s scenarios', () => {
