@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The k6 scripts cannot run here (k6 is AGPL and never installed), so CI checks what it can:
-# the scripts type-check against @types/k6, and the decision modules in k6/lib pass their tests.
+# the scripts type-check against @types/k6, the decision modules in k6/lib pass their tests, and
+# the scripts' requests, checks and decisions work against the built service (service.itest.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
