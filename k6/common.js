@@ -126,7 +126,7 @@ export function seedCards(config) {
   const runId = newRunId(new Date(), Math.random);
   const creates = Array.from({ length: config.cards }, (_, index) => (
     { name: /** @type {const} */ ('create'), body: seedCardPayload(config.date, index, runId) }));
-  const created = performBatches(config, creates);
+  const created = performBatches(config, creates, (answers) => answers.some((a) => a.status !== 201));
   const data = { runId, workflow: workflow.body.data, cardIds: created.filter((a) => a.status === 201).map((a) => a.body.data.id) };
   /** @param {string} problem @returns {never} */
   const abandon = (problem) => {
