@@ -1,5 +1,5 @@
-# Move API container image: a Maven build stage, then the shaded jar on a Temurin 17 JRE as a
-# non-root user, in production mode (AUTH_MODE=jwt, JSON logs, no embedded database).
+# Move API container image: a Maven build stage, then the shaded jar without the embedded PostgreSQL
+# on a Temurin 17 JRE as a non-root user, in production mode (AUTH_MODE=jwt, JSON logs).
 #
 #   docker build -t move-api --build-arg VERSION=1.0.0 --build-arg GIT_SHA="$(git rev-parse HEAD)" \
 #     --build-arg SOURCE_URL=https://git.example/edgar/move-api .
@@ -24,7 +24,8 @@ COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY sql ./sql
 COPY src ./src
-RUN mvn -B -q -DskipTests package
+# -Pimage: target/move-api-image.jar, the service without the embedded PostgreSQL (pom.xml, "image").
+RUN mvn -B -q -Pimage -DskipTests package
 
 # ---- runtime ----
 FROM eclipse-temurin:17.0.17_10-jre-noble AS runtime
@@ -40,7 +41,7 @@ LABEL org.opencontainers.image.title="move-api" \
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /build/target/move-api.jar /app/move-api.jar
+COPY --from=build /build/target/move-api-image.jar /app/move-api.jar
 # Production defaults; the service refuses to start rather than fall back to the embedded database
 # or to running without authentication.
 ENV APP_VERSION="${VERSION}" \

@@ -4,7 +4,7 @@
 set -euo pipefail
 jar=$(readlink -f "$1")
 user=moveapi-ci
-port=18089
+port=${EMBEDDED_SMOKE_PORT:-18089}
 
 out=$(env -u DATABASE_URL -u PGHOST java -jar "$jar" 2>&1 || true)
 if [ "$(id -u)" = 0 ]; then
@@ -15,13 +15,13 @@ fi
 id "$user" >/dev/null 2>&1 || useradd -m "$user"
 work=$(su "$user" -c 'mktemp -d')
 cp "$jar" "$work/move-api.jar" && chown "$user" "$work/move-api.jar"
-su "$user" -c "cd $work && PORT=$port EMBEDDED_DATA_DIR=$work/pgdata java -jar move-api.jar > $work/service.log 2>&1 & echo \$! > $work/pid"
-cleanup() { kill "$(cat "$work/pid")" 2>/dev/null || true; sleep 3; }
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 1
-done
+source "$(dirname "$0")/lib/service.sh"
+trap service_stop EXIT
+# setpriv execs the JVM as the user (no shell in between), so SERVICE_PID is the service's own.
+service_start setpriv --reuid="$user" --regid="$user" --init-groups -- \
+  env -C "$work" HOME="$(getent passwd "$user" | cut -d: -f6)" PORT=$port EMBEDDED_DATA_DIR="$work/pgdata" \
+  java -jar move-api.jar >"$work/service.log" 2>&1
+service_await_ready "http://127.0.0.1:$port" 120 || { echo "FAIL: not ready; its log:"; cat "$work/service.log"; exit 1; }
 board=$(curl -fsS "http://127.0.0.1:$port/api/admin/appointments/board")
 jobs=$(echo "$board" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["stats"]["jobsToday"])')
 if [ "$jobs" -lt 1 ]; then

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Proves the container image's runtime stage without a Docker engine: lints the Dockerfile, lays
-# out what its runtime stage copies, and runs its ENTRYPOINT and HEALTHCHECK with its ENV as its
-# numeric USER, all read from the Dockerfile by deploy/image/runtime_stage.py (one source of truth).
+# Proves the container image's runtime stage without a Docker engine: lints the Dockerfile, builds
+# the image's jar with the build stage's own `mvn … package` line (no embedded PostgreSQL: its size
+# beside the developer's jar, and no zonky entry in it), lays out what the runtime stage copies, and
+# runs its ENTRYPOINT and HEALTHCHECK with its ENV as its numeric USER, all read from the Dockerfile
+# by deploy/image/runtime_stage.py (one source of truth).
 # What it cannot prove (the base image, `docker build` itself) is listed in docs/operations.md.
 #
 # Usage: TEST_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432/moveapi_test .ci/image-check.sh
-# Needs target/move-api.jar (mvn -B -DskipTests package) and runs as root (it switches to the
-# image's uid with setpriv, and creates a database moveapi_image_check on TEST_DATABASE_URL's server
+# Needs target/move-api.jar (mvn -B -DskipTests package), Maven, and runs as root (it switches to the
+# image's uid with setpriv, and creates a database <test database>_image_check on TEST_DATABASE_URL's server
 # with `su postgres -c createdb`). IMAGE_CHECK_PORT (default 18084) is the port the service uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${IMAGE_CHECK_PORT:-18084}
-db_name=moveapi_image_check
 version=1.0.0-image-check
 git_sha=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 checks=0
@@ -20,6 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { checks=$((checks + 1)); echo "ok: $*"; }
 
 [ -n "${TEST_DATABASE_URL:-}" ] || fail "TEST_DATABASE_URL is not set (usage: TEST_DATABASE_URL=postgresql://… $0)"
+db_name="${TEST_DATABASE_URL##*/}_image_check" # named after the test database, so two checkouts do not share it
 [ "$(id -u)" = 0 ] || fail "run as root: the check switches to the image's uid"
 [ -f target/move-api.jar ] || fail "target/move-api.jar is missing: run mvn -B -DskipTests package first"
 missing=()
@@ -49,22 +51,38 @@ for base in "${bases[@]}"; do
 done
 ok "base images pinned to full version tags: ${bases[*]}"
 
+echo "== Build the image's jar as the build stage does, without the embedded PostgreSQL"
+build=$(sed -n 's/^RUN \(mvn [^&;|]* package\)$/\1/p' Dockerfile)
+[ "$(wc -l <<<"$build")" = 1 ] && [ -n "$build" ] || fail "the build stage needs exactly one 'RUN mvn … package' line, found: '$build'"
+$build # its words, as the Dockerfile's exec of /bin/sh -c would split them (no quotes in it)
+mapfile -d '' copies < <(stage copies)
+image_jar=${copies[0]}
+# Entries of zonky's classes, its .txz binaries and the libraries only zonky uses to unpack them.
+embedded_entries() {
+  python3 - "$1" <<'EOF_PY'
+import sys, zipfile
+prefixes = ("io/zonky/", "org/tukaani/", "org/apache/commons/compress/", "org/apache/commons/io/", "org/apache/commons/lang3/")
+print(sum(1 for name in zipfile.ZipFile(sys.argv[1]).namelist() if name.startswith(prefixes) or name.endswith(".txz")))
+EOF_PY
+}
+developer_entries=$(embedded_entries target/move-api.jar)
+image_entries=$(embedded_entries "$image_jar")
+[ "$developer_entries" -gt 0 ] || fail "target/move-api.jar has no embedded PostgreSQL entries: the check below would prove nothing"
+[ "$image_entries" = 0 ] || fail "$image_jar still has $image_entries entries of the embedded PostgreSQL"
+mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+ok "jar sizes: developer target/move-api.jar $(mib target/move-api.jar) ($developer_entries embedded-PostgreSQL entries), image $image_jar $(mib "$image_jar") (none)"
+
 echo "== Lay out the runtime stage"
 root=$(mktemp -d /tmp/move-api-image.XXXXXX)
 chmod 755 "$root"
 work=$(mktemp -d /tmp/move-api-image-check.XXXXXX)
-pid=
+source .ci/lib/service.sh
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  service_stop 10
   su postgres -c "dropdb --if-exists $db_name" >/dev/null 2>&1 || true
   rm -rf "$root" "$work"
 }
 trap cleanup EXIT
-mapfile -d '' copies < <(stage copies)
 destinations=()
 for ((i = 0; i < ${#copies[@]}; i += 2)); do
   source=${copies[i]} destination=${copies[i + 1]}
@@ -123,6 +141,14 @@ grep -qxF "Configuration error: EMBEDDED_DATABASE=forbid needs a database: set D
   "$work/no-db.err" || fail "unclear refusal: $(cat "$work/no-db.err")"
 ok "without DATABASE_URL: exit 2 in ${elapsed_ms} ms with '$(cat "$work/no-db.err")'"
 
+set +e
+no_embedded=$(run_as_image EMBEDDED_DATABASE=allow AUTH_MODE=none -- "${entrypoint[@]}" 2>&1 >/dev/null </dev/null)
+status=$?
+set -e
+[ "$status" = 1 ] && [ "$no_embedded" = "This build of the service has no embedded PostgreSQL (the container image's jar leaves it out), so set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST." ] \
+  || fail "with EMBEDDED_DATABASE=allow and no database: exit $status, '$no_embedded'"
+ok "EMBEDDED_DATABASE=allow without a database: exit 1 with '$no_embedded'"
+
 su postgres -c "dropdb --if-exists $db_name 2>/dev/null; createdb $db_name"
 database_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
   "$TEST_DATABASE_URL" "$db_name")
@@ -140,16 +166,9 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem
 openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
 service_env=(DATABASE_URL="$database_url" PORT="$port" JWT_PUBLIC_KEY="$(cat "$work/pub.pem")"
   JWT_ISSUER=image-check JWT_AUDIENCE=move-api)
-(run_as_image "${service_env[@]}" -- "${entrypoint[@]}") >"$work/service.out" 2>"$work/service.err" </dev/null &
-pid=$!
-ready=
-for _ in $(seq 1 120); do
-  kill -0 "$pid" 2>/dev/null || fail "the service exited during start: $(cat "$work/service.err" "$work/service.out")"
-  if curl -fsS --max-time 2 "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
-  sleep 0.5
-done
-[ -n "$ready" ] || fail "not ready within 60 s: $(tail -5 "$work/service.out")"
-running_uid=$(stat -c %u "/proc/$pid")
+service_start run_as_image "${service_env[@]}" -- "${entrypoint[@]}" >"$work/service.out" 2>"$work/service.err"
+service_await_ready "http://127.0.0.1:$port" 60 || fail "$(tail -5 "$work/service.err" "$work/service.out")"
+running_uid=$(stat -c %u "/proc/$SERVICE_PID")
 [ "$running_uid" = "$uid" ] || fail "the service runs as uid $running_uid, not $uid"
 ok "ready on port $port as uid $running_uid"
 
@@ -176,19 +195,19 @@ printf '%s\n' "${labels[@]}" | grep -qxF "org.opencontainers.image.revision=$git
 ok "/healthz version, image.version label and build arg VERSION agree ($version); image.revision is $git_sha"
 
 echo "== 3. SIGTERM drains and exits 0"
-kill -TERM "$pid"
+kill -TERM "$SERVICE_PID"
 term_at_ms=$(date +%s%3N)
 sleep 0.3
 status=$(curl -sS --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
 [ "$status" = 503 ] || fail "/readyz answered $status while draining, not 503"
 # With nothing in flight the stop takes SHUTDOWN_DRAIN_MS (3 s) and a little; allow Docker's default stop grace, 10 s.
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "still running 10 s after SIGTERM"
+for _ in $(seq 1 100); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVICE_PID" 2>/dev/null && fail "still running 10 s after SIGTERM"
 set +e
-wait "$pid"
+wait "$SERVICE_PID"
 status=$?
 set -e
-pid=
+SERVICE_PID=
 stop_ms=$(($(date +%s%3N) - term_at_ms))
 [ "$status" = 0 ] || fail "exit status $status after SIGTERM, not 0: $(tail -3 "$work/service.out")"
 grep -q '"formattedMessage":"Shutdown complete"' "$work/service.out" || fail "no 'Shutdown complete' in the log"

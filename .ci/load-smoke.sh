@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load smoke in CI: the scenario logic's unit tests, then `k6/run.sh smoke` (Locust, 5 users, 10 s)
+# Load smoke in CI: the scenario logic's unit tests, then `locust/run.sh smoke` (Locust, 5 users, 10 s)
 # against the freshly built jar on a fresh database of the CI PostgreSQL (CI runs as root, so not
 # the embedded one). Fails on a failed unit test or a breached threshold.
 set -euo pipefail
@@ -12,13 +12,13 @@ if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   apt-get update -qq && apt-get install -y -qq python3-venv
 fi
 
-db=${LOAD_SMOKE_DB:-moveapi_load_smoke}
+db=${LOAD_SMOKE_DB:-${TEST_DATABASE_URL##*/}_load_smoke}
 su postgres -c "dropdb --if-exists $db && createdb $db"
 database_url="${TEST_DATABASE_URL%/*}/$db"
 
 echo "== load smoke: unit tests of the scenario logic (pytest)"
-venv=$(bash k6/locust/venv.sh)
-(cd k6/locust && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
+venv=$(bash locust/venv.sh)
+(cd locust && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 
-echo "== load smoke: k6/run.sh smoke against target/move-api.jar on $db"
-DATABASE_URL=$database_url PORT=${LOAD_SMOKE_PORT:-18088} k6/run.sh smoke
+echo "== load smoke: locust/run.sh smoke against target/move-api.jar on $db"
+DATABASE_URL=$database_url PORT=${LOAD_SMOKE_PORT:-18088} locust/run.sh smoke

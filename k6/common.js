@@ -1,19 +1,24 @@
-// The k6 side shared by the four scenario scripts: HTTP, metrics, seeding, summary files. The
-// decisions live in lib/ (plain modules, unit-tested with Node); this file only performs them.
+// The k6 side shared by the scenario scripts: HTTP with check()s, metrics, the workflow and the
+// seeding in setup(), the cleanup in teardown(), summary files. The decisions live in lib/ (plain
+// modules, unit-tested with Node); this file only performs them.
 import http from 'k6/http';
-import { fail } from 'k6';
+import { check, fail } from 'k6';
 import { Counter, Rate } from 'k6/metrics';
+import { textSummary } from 'https://jslib.k6.io/k6-summary/0.1.0/index.js';
+import { ANSWER_CHECKS } from './lib/checks.js';
+import { cleanupReport, classifyDelete, DELETE_ANSWERS, stopsCleanup } from './lib/cleanup.js';
+import { MAX_VUS_FACTOR } from './lib/config.js';
 import { checkInvariant } from './lib/invariant.js';
 import { moveIteration } from './lib/moveflow.js';
 import { httpRequest, parseAnswer } from './lib/requests.js';
 import { newRunId, seedCardPayload } from './lib/seed.js';
-import { summaryPaths, textReport } from './lib/summary.js';
+import { movesTotalsLine, summaryPaths } from './lib/summary.js';
 import { thresholdsFor } from './lib/thresholds.js';
-import { runCards } from './lib/workflow.js';
+import { runCards, scenarioWalk, walkOn } from './lib/workflow.js';
 
 /** @typedef {import('./lib/config.js').Config} Config */
 /** @typedef {import('./lib/requests.js').ApiRequest} ApiRequest */
-/** @typedef {{runId: string, cardIds: string[]}} SetupData */
+/** @typedef {{runId: string, cardIds: string[], workflow: any}} SetupData  `workflow`: data of GET /api/admin/workflow */
 
 const moves = new Counter('moves');
 const movesOk = new Counter('moves_ok');
@@ -26,36 +31,55 @@ const serverMoves = new Counter('server_moves');
 // A 409 version_conflict is an answer the workflow expects, not a failed request.
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }, 409));
 
-const SEED_BATCH = 20; // creates sent in parallel by setup()
+const BATCH = 20; // creates and deletes sent in parallel
 
 /**
- * One constant-VUs scenario named after the script, with that scenario's thresholds.
+ * The scenario named in config, with its thresholds; k6's allowance for setup and teardown grows
+ * with the cards they create and delete.
  * @param {Config} config
  * @returns {import('k6/options').Options}
  */
-export function scenarioOptions(config) {
+function scenarioOptions(config) {
+  const duration = `${config.durationSeconds}s`;
+  const allowance = `${60 + Math.ceil(config.cards / BATCH)}s`; // k6's 60 s, plus a generous second per batch
   return {
     scenarios: {
-      [config.scenario]: { executor: 'constant-vus', vus: config.vus, duration: `${config.durationSeconds}s` },
+      [config.scenario]: config.scenario === 'rate'
+        ? {
+          executor: 'constant-arrival-rate', rate: config.rate, timeUnit: '1s', duration,
+          preAllocatedVUs: config.vus, maxVUs: config.vus * MAX_VUS_FACTOR,
+        }
+        : { executor: 'constant-vus', vus: config.vus, duration },
     },
-    thresholds: thresholdsFor(config.scenario),
+    thresholds: thresholdsFor(config.scenario, config.profile),
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'],
-    setupTimeout: `${60 + Math.ceil(config.cards / SEED_BATCH)}s`, // k6's 60 s, plus a generous second per batch
+    setupTimeout: allowance,
+    teardownTimeout: allowance,
   };
 }
 
 /**
  * @param {Config} config
  * @param {ApiRequest} request
+ * @returns {import('k6/http').BatchRequest}
  */
-function send(config, request) {
+function batchRequest(config, request) {
   const { method, url, body, headers } = httpRequest(config, request);
-  return http.request(method, url, body, { headers, tags: { name: request.name } });
+  /** @type {import('k6/http').RefinedParams<'text'>} */
+  const params = { headers, tags: { name: request.name } };
+  if (request.name === 'delete') params.responseCallback = http.expectedStatuses(...DELETE_ANSWERS);
+  return [method, url, body, params];
 }
 
-/** @param {import('k6/http').Response} response */
-function answer(response) {
-  return parseAnswer(response.status, typeof response.body === 'string' ? response.body : null);
+/**
+ * The answer as the decision modules see it, after its check()s.
+ * @param {ApiRequest['name']} name
+ * @param {import('k6/http').Response} response
+ */
+function answer(name, response) {
+  const parsed = parseAnswer(response.status, typeof response.body === 'string' ? response.body : null);
+  check(parsed, ANSWER_CHECKS[name], { name });
+  return parsed;
 }
 
 /**
@@ -63,52 +87,73 @@ function answer(response) {
  * @param {ApiRequest} request
  */
 export function perform(config, request) {
-  return answer(send(config, request));
+  const [method, url, body, params] = /** @type {[string, string, string | null, object]} */ (batchRequest(config, request));
+  return answer(request.name, http.request(method, url, body, params));
 }
 
 /**
- * setup(): seeds config.cards cards on config.date and checks the board shows them all.
+ * Sends the requests BATCH at a time; `stop` may end it after a batch.
+ * @param {Config} config
+ * @param {ApiRequest[]} requests
+ * @param {(answers: import('./lib/moveflow.js').Answer[]) => boolean} [stop]
+ */
+function performBatches(config, requests, stop = () => false) {
+  /** @type {import('./lib/moveflow.js').Answer[]} */
+  const answers = [];
+  for (let first = 0; first < requests.length && !stop(answers); first += BATCH) {
+    const batch = requests.slice(first, first + BATCH);
+    http.batch(batch.map((request) => batchRequest(config, request)))
+      .forEach((response, index) => answers.push(answer(batch[index].name, response)));
+  }
+  return answers;
+}
+
+/**
+ * setup(): reads the service's workflow and checks the scenario's walk against it, seeds
+ * config.cards cards on config.date and checks the board shows them all. A failure after some
+ * cards were created deletes those before it stops the run (k6 runs no teardown then).
  * @param {Config} config
  * @returns {SetupData}
  */
 export function seedCards(config) {
-  const runId = newRunId(new Date(), Math.random);
-  /** @type {string[]} */
-  const cardIds = [];
-  for (let first = 0; first < config.cards; first += SEED_BATCH) {
-    /** @type {import('k6/http').BatchRequest[]} */
-    const creates = [];
-    for (let index = first; index < Math.min(first + SEED_BATCH, config.cards); index += 1) {
-      const { method, url, body, headers } = httpRequest(config, { name: 'create', body: seedCardPayload(config.date, index, runId) });
-      creates.push([method, url, body, { headers, tags: { name: 'create' } }]);
-    }
-    http.batch(creates).forEach((response, offset) => {
-      const created = answer(response);
-      if (created.status !== 201) {
-        fail(`setup: creating card ${first + offset + 1} of ${config.cards} answered ${created.status}: ${response.body}`);
-      }
-      cardIds.push(created.body.data.id);
-    });
+  const workflow = perform(config, { name: 'workflow' });
+  if (workflow.status !== 200) fail(`setup: GET /api/admin/workflow answered ${workflow.status}`);
+  try {
+    walkOn(workflow.body.data, scenarioWalk(config.scenario));
+  } catch (error) {
+    fail(`setup: ${/** @type {Error} */ (error).message}`);
   }
+  const runId = newRunId(new Date(), Math.random);
+  const creates = Array.from({ length: config.cards }, (_, index) => (
+    { name: /** @type {const} */ ('create'), body: seedCardPayload(config.date, index, runId) }));
+  const created = performBatches(config, creates, (answers) => answers.some((a) => a.status !== 201));
+  const data = { runId, workflow: workflow.body.data, cardIds: created.filter((a) => a.status === 201).map((a) => a.body.data.id) };
+  /** @param {string} problem @returns {never} */
+  const abandon = (problem) => {
+    deleteCards(config, data);
+    fail(`setup: ${problem}`);
+  };
+  const refused = created.findIndex((a) => a.status !== 201);
+  if (refused >= 0) abandon(`creating card ${refused + 1} of ${config.cards} answered ${created[refused].status}`);
   const board = perform(config, { name: 'board' });
-  if (board.status !== 200) fail(`setup: GET board for ${config.date} answered ${board.status}`);
-  const shown = runCards(board.body.data, cardIds).length;
-  if (shown !== cardIds.length) {
-    fail(`setup: the board for ${config.date} shows ${shown} of the ${cardIds.length} cards just seeded ` +
+  if (board.status !== 200) abandon(`GET board for ${config.date} answered ${board.status}`);
+  const shown = runCards(board.body.data, data.cardIds).length;
+  if (shown !== data.cardIds.length) {
+    abandon(`the board for ${config.date} shows ${shown} of the ${data.cardIds.length} cards just seeded ` +
       '(seeded from 08:00 UTC; is the service\'s SHOP_TIME_ZONE far from UTC?)');
   }
-  console.log(`setup: run ${runId} seeded ${cardIds.length} cards on ${config.date}`);
-  return { runId, cardIds };
+  console.log(`setup: run ${runId} seeded ${data.cardIds.length} cards on ${config.date}`);
+  return data;
 }
 
 /**
- * One move iteration (lib/moveflow.js) performed with k6's http, and its accounting.
+ * One move iteration (lib/moveflow.js) along the scenario's walk, performed with k6's http, and
+ * its accounting.
  * @param {Config} config
  * @param {SetupData} data
- * @param {(status: string) => string | null} next
  */
-export function moveOnce(config, data, next) {
-  const flow = moveIteration(data.cardIds, Math.random, next);
+export function moveOnce(config, data) {
+  const flow = moveIteration(data.cardIds, Math.random, walkOn(data.workflow, scenarioWalk(config.scenario)));
   let step = flow.next();
   while (!step.done) step = flow.next(perform(config, step.value));
   const outcome = step.value;
@@ -122,13 +167,13 @@ export function moveOnce(config, data, next) {
 }
 
 /**
- * Contention's teardown: for every seeded card, version − 1 must equal its history rows. k6's
+ * Contention's check: for every seeded card, version − 1 must equal its history rows. k6's
  * teardown cannot see the VUs' counters, so the total (200 moves seen = Σ(version − 1)) is only
  * reported, by handleSummary, from the moves_ok and server_moves counters.
  * @param {Config} config
  * @param {SetupData} data
  */
-export function checkCardsInvariant(config, data) {
+function checkCardsInvariant(config, data) {
   /** @type {string[]} */
   const unreadable = [];
   const cards = [];
@@ -149,13 +194,43 @@ export function checkCardsInvariant(config, data) {
 }
 
 /**
- * handleSummary(): the full data as JSON and the short text, under load_test_results/ (which must
- * exist: k6 does not create directories), and the text on stdout.
- * @param {string} scenario
- * @param {any} data
+ * The cleanup: deletes the run's cards with the admin delete, and logs what stayed and why.
+ * @param {Config} config
+ * @param {SetupData} data
  */
-export function writeSummary(scenario, data) {
-  const paths = summaryPaths(scenario, new Date());
-  const text = textReport(scenario, data);
-  return { [paths.json]: JSON.stringify(data, null, 2), [paths.text]: text, stdout: text };
+function deleteCards(config, data) {
+  const deletes = data.cardIds.map((id) => ({ name: /** @type {const} */ ('delete'), id }));
+  const results = performBatches(config, deletes, (answers) => stopsCleanup(answers.map(classifyDelete)))
+    .map(classifyDelete);
+  const report = cleanupReport(results, { seeded: data.cardIds.length, runId: data.runId, date: config.date });
+  if (report.clean) console.log(report.message);
+  else console.warn(report.message);
+}
+
+/**
+ * setup, teardown and handleSummary of one scenario, for a script to export.
+ * @param {Config} config
+ */
+export function lifecycle(config) {
+  return {
+    options: scenarioOptions(config),
+    setup: () => seedCards(config),
+    /** @param {SetupData} data */
+    teardown: (data) => {
+      if (config.scenario === 'contention') checkCardsInvariant(config, data);
+      deleteCards(config, data);
+    },
+    /**
+     * The full data as JSON, jslib's textSummary as text, under config.resultsDir (which must
+     * exist: k6 creates no directory; the repository carries load_test_results/), and on stdout.
+     * @param {any} data
+     */
+    handleSummary: (data) => {
+      const paths = summaryPaths(config.resultsDir, config.scenario, new Date());
+      const totals = movesTotalsLine(data);
+      /** @param {boolean} enableColors */
+      const text = (enableColors) => `${textSummary(data, { indent: ' ', enableColors })}\n${totals === null ? '' : `${totals}\n`}`;
+      return { [paths.json]: JSON.stringify(data, null, 2), [paths.text]: text(false), stdout: text(true) };
+    },
+  };
 }

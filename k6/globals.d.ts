@@ -7,3 +7,9 @@ declare var console: {
   error(...data: unknown[]): void;
   debug(...data: unknown[]): void;
 };
+
+// k6 fetches jslib modules at run time; @types/k6 does not describe them. The signature of
+// k6-summary 0.1.0's textSummary (grafana/k6-jslib-summary).
+declare module 'https://jslib.k6.io/k6-summary/0.1.0/index.js' {
+  export function textSummary(data: object, options?: { indent?: string; enableColors?: boolean }): string;
+}

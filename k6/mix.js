@@ -1,26 +1,20 @@
 // 70 % reads (half board, half dashboard stats), 30 % moves as in move.js.
 import { sleep } from 'k6';
-import { moveOnce, perform, scenarioOptions, seedCards, writeSummary } from './common.js';
-import { loadConfig, MOVE_PACE_SECONDS } from './lib/config.js';
+import { lifecycle, moveOnce, perform } from './common.js';
+import { loadConfig } from './lib/config.js';
 import { mixAction } from './lib/moveflow.js';
-import { nextStatus } from './lib/workflow.js';
 
-const config = loadConfig('mix', __ENV);
-export const options = scenarioOptions(config);
-
-export function setup() {
-  return seedCards(config);
-}
+const config = loadConfig(__ENV, 'mix');
+const run = lifecycle(config);
+export const options = run.options;
+export const setup = run.setup;
+export const teardown = run.teardown;
+export const handleSummary = run.handleSummary;
 
 /** @param {import('./common.js').SetupData} data */
 export default function (data) {
   const action = mixAction(Math.random());
-  if (action === 'move') moveOnce(config, data, nextStatus);
+  if (action === 'move') moveOnce(config, data);
   else perform(config, { name: action });
-  sleep(MOVE_PACE_SECONDS);
-}
-
-/** @param {any} data */
-export function handleSummary(data) {
-  return writeSummary(config.scenario, data);
+  sleep(config.paceSeconds);
 }

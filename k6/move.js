@@ -1,23 +1,19 @@
 // The shop's scenario: GET the board, move one of this run's cards one step on the happy path.
+// SCENARIO picks its load: move (20 VUs, 60 s), smoke (5 VUs, 10 s, for CI) or rate (RATE
+// iterations per second, for latency at a fixed request rate).
 import { sleep } from 'k6';
-import { moveOnce, scenarioOptions, seedCards, writeSummary } from './common.js';
-import { loadConfig, MOVE_PACE_SECONDS } from './lib/config.js';
-import { nextStatus } from './lib/workflow.js';
+import { lifecycle, moveOnce } from './common.js';
+import { loadConfig } from './lib/config.js';
 
-const config = loadConfig('move', __ENV);
-export const options = scenarioOptions(config);
-
-export function setup() {
-  return seedCards(config);
-}
+const config = loadConfig(__ENV, 'move');
+const run = lifecycle(config);
+export const options = run.options;
+export const setup = run.setup;
+export const teardown = run.teardown;
+export const handleSummary = run.handleSummary;
 
 /** @param {import('./common.js').SetupData} data */
 export default function (data) {
-  moveOnce(config, data, nextStatus);
-  sleep(MOVE_PACE_SECONDS);
-}
-
-/** @param {any} data */
-export function handleSummary(data) {
-  return writeSummary(config.scenario, data);
+  moveOnce(config, data);
+  sleep(config.paceSeconds);
 }

@@ -1,27 +1,46 @@
 // Scenario configuration from the environment (k6's __ENV, or process.env in Node): defaults per
 // scenario, and one precise error per bad value so a typo fails before any request is sent.
 
-/** Iterations of the move loop sleep this long, so one VU moves at most once per half second. */
-export const MOVE_PACE_SECONDS = 0.5;
 /** Moves a card takes on the happy path: scheduled → in_progress → ready → completed. */
 export const MOVES_PER_CARD = 3;
 /** Share of mix iterations that move a card; the rest read. */
 export const MIX_MOVE_SHARE = 0.3;
 /** Head-room over the computed number of cards, for iterations faster than the pace. */
 export const CARD_MARGIN = 1.25;
+/** An arrival rate keeps moving to the end: twice the cards its moves need, so fewer VUs meet on the last ones. */
+export const RATE_CARD_MARGIN = 2;
 /** Cards are seeded SEED_STEP_SECONDS apart from 08:00 UTC, so this many keep appt_start on DATE. */
 export const SEED_STEP_SECONDS = 2;
 export const MAX_CARDS = (16 * 3600) / SEED_STEP_SECONDS;
+/** The arrival-rate scenario may start this many times VUS when iterations take longer than planned. */
+export const MAX_VUS_FACTOR = 5;
 
+/**
+ * Per scenario: virtual users (for `rate`, the VUs allocated up front), seconds, the pause after
+ * each iteration (one VU moves at most once per pause), iterations per second (`rate` only) and a
+ * fixed number of cards (contention only).
+ */
 export const SCENARIO_DEFAULTS = {
-  move: { vus: 20, durationSeconds: 60 },
-  mix: { vus: 20, durationSeconds: 60 },
-  contention: { vus: 20, durationSeconds: 30, cards: 3 },
-  smoke: { vus: 5, durationSeconds: 10 },
+  move: { vus: 20, durationSeconds: 60, paceSeconds: 0.5 },
+  smoke: { vus: 5, durationSeconds: 10, paceSeconds: 0.5 },
+  rate: { vus: 20, durationSeconds: 60, paceSeconds: 0, rate: 20 },
+  mix: { vus: 20, durationSeconds: 60, paceSeconds: 0.5 },
+  contention: { vus: 20, durationSeconds: 30, paceSeconds: 0, cards: 3 },
 };
+
+/** The scenarios each script runs (SCENARIO picks one; the script's own name is the default). */
+export const SCRIPT_SCENARIOS = {
+  move: ['move', 'smoke', 'rate'],
+  mix: ['mix'],
+  contention: ['contention'],
+};
+
+/** `shop`: the shop's bars, met over the internet by a healthy service; `local`: ours as well. */
+export const PROFILES = ['shop', 'local'];
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
 export const DEFAULT_DATE = '2031-01-15';
+export const DEFAULT_RESULTS_DIR = 'load_test_results';
 
 /**
  * Seconds in a DURATION value: whole seconds (`60`) or k6 style (`60s`, `2m`, `1m30s`, `1h`).
@@ -81,74 +100,91 @@ function parseDate(value) {
 }
 
 /**
+ * @typedef {keyof typeof SCENARIO_DEFAULTS} Scenario
+ * @typedef {keyof typeof SCRIPT_SCENARIOS} Script
+ */
+
+/**
  * Cards setup seeds when CARDS is unset: enough that no VU runs out of movable cards even if every
- * iteration moves at the pace, with CARD_MARGIN head-room.
- * @param {string} scenario
+ * iteration moves at the pace (CARD_MARGIN head-room), or at the arrival rate (RATE_CARD_MARGIN).
+ * @param {Scenario} scenario
  * @param {number} vus
  * @param {number} durationSeconds
+ * @param {number} rate  iterations per second (`rate` only)
  */
-export function defaultCards(scenario, vus, durationSeconds) {
-  const fixed = /** @type {{cards?: number}} */ (SCENARIO_DEFAULTS[checkScenario(scenario)]).cards;
-  if (fixed !== undefined) return fixed;
-  const moveShare = scenario === 'mix' ? MIX_MOVE_SHARE : 1;
-  const moves = ((vus * durationSeconds) / MOVE_PACE_SECONDS) * moveShare;
+export function defaultCards(scenario, vus, durationSeconds, rate) {
+  const defaults = /** @type {{cards?: number, paceSeconds: number}} */ (SCENARIO_DEFAULTS[scenario]);
+  if (defaults.cards !== undefined) return defaults.cards;
+  if (scenario === 'rate') return Math.ceil(((rate * durationSeconds) / MOVES_PER_CARD) * RATE_CARD_MARGIN);
+  const moves = ((vus * durationSeconds) / defaults.paceSeconds) * (scenario === 'mix' ? MIX_MOVE_SHARE : 1);
   return Math.ceil((moves / MOVES_PER_CARD) * CARD_MARGIN);
 }
 
 /**
- * @param {string} scenario
- * @returns {keyof typeof SCENARIO_DEFAULTS}
- */
-function checkScenario(scenario) {
-  if (!Object.prototype.hasOwnProperty.call(SCENARIO_DEFAULTS, scenario)) {
-    throw new Error(`unknown scenario '${scenario}', expected one of ${Object.keys(SCENARIO_DEFAULTS).join(', ')}`);
-  }
-  return /** @type {keyof typeof SCENARIO_DEFAULTS} */ (scenario);
-}
-
-/**
  * @typedef {object} Config
- * @property {keyof typeof SCENARIO_DEFAULTS} scenario
+ * @property {Scenario} scenario
+ * @property {'shop' | 'local'} profile
  * @property {string} baseUrl   without a trailing slash
- * @property {string | null} token
+ * @property {string | null} token       sent on every request
+ * @property {string | null} adminToken  sent on the cleanup's deletes instead of `token`
  * @property {string} date      YYYY-MM-DD
  * @property {number} vus
  * @property {number} durationSeconds
+ * @property {number} paceSeconds
+ * @property {number} rate      iterations per second (`rate` only)
  * @property {number} cards
+ * @property {string} resultsDir  without a trailing slash
  */
 
 /**
  * The run's configuration; an empty or blank variable counts as unset.
- * @param {string} scenario one of SCENARIO_DEFAULTS' keys
  * @param {Record<string, string | undefined>} env
+ * @param {Script} script  the script's name; SCENARIO may pick another scenario that script runs
  * @returns {Config}
  */
-export function loadConfig(scenario, env) {
-  const name = checkScenario(scenario);
-  const defaults = SCENARIO_DEFAULTS[name];
+export function loadConfig(env, script) {
   /** @param {string} name */
   const given = (name) => {
     const value = env[name];
-    return value === undefined || value.trim() === '' ? undefined : value;
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
+  const scenarioName = given('SCENARIO') ?? script;
+  /** @type {string[]} */
+  const allowed = SCRIPT_SCENARIOS[script];
+  if (!allowed.includes(scenarioName)) {
+    throw new Error(`SCENARIO must be one of ${allowed.join(', ')} for k6/${script}.js, got '${scenarioName}'`);
+  }
+  const scenario = /** @type {Scenario} */ (scenarioName);
+  const defaults = /** @type {{vus: number, durationSeconds: number, paceSeconds: number, rate?: number}} */ (
+    SCENARIO_DEFAULTS[scenario]);
+  const profile = given('PROFILE') ?? 'shop';
+  if (profile !== 'shop' && profile !== 'local') {
+    throw new Error(`PROFILE must be one of ${PROFILES.join(', ')}, got '${profile}'`);
+  }
   const vusValue = given('VUS');
   const durationValue = given('DURATION');
+  const rateValue = given('RATE');
   const cardsValue = given('CARDS');
   const vus = vusValue === undefined ? defaults.vus : parsePositiveInt('VUS', vusValue);
   const durationSeconds = durationValue === undefined ? defaults.durationSeconds : parseDurationSeconds(durationValue);
-  const cards = cardsValue === undefined ? defaultCards(scenario, vus, durationSeconds) : parsePositiveInt('CARDS', cardsValue);
+  const rate = rateValue === undefined ? defaults.rate ?? 0 : parsePositiveInt('RATE', rateValue);
+  const cards = cardsValue === undefined ? defaultCards(scenario, vus, durationSeconds, rate) : parsePositiveInt('CARDS', cardsValue);
   if (cards > MAX_CARDS) {
     throw new Error(`CARDS must be at most ${MAX_CARDS} so every seeded appt_start stays on DATE, got ${cards}` +
-      (cardsValue === undefined ? ' (computed from VUS and DURATION; set CARDS or lower them)' : ''));
+      (cardsValue === undefined ? ' (computed from VUS, DURATION and RATE; set CARDS or lower them)' : ''));
   }
-  const tokenValue = given('TOKEN');
   return {
-    scenario: name,
+    scenario,
+    profile,
     baseUrl: parseBaseUrl(given('BASE_URL') ?? DEFAULT_BASE_URL),
-    token: tokenValue === undefined ? null : tokenValue.trim(),
+    token: given('TOKEN') ?? null,
+    adminToken: given('ADMIN_TOKEN') ?? null,
     date: parseDate(given('DATE') ?? DEFAULT_DATE),
     vus,
     durationSeconds,
+    paceSeconds: defaults.paceSeconds,
+    rate,
     cards,
+    resultsDir: (given('RESULTS_DIR') ?? DEFAULT_RESULTS_DIR).replace(/\/+$/, ''),
   };
 }

@@ -1,7 +1,7 @@
 // One move iteration as a generator of requests, so the same decisions run under k6 (whose http is
 // synchronous) and under Node's fetch (asynchronous): the driver performs each yielded request and
 // passes the answer back in. Nothing here does I/O.
-import { nextStatus, pickCard, runCards } from './workflow.js';
+import { pickCard, runCards } from './workflow.js';
 
 /**
  * @typedef {{name: 'board'}
@@ -33,7 +33,7 @@ export function classifyMoveAnswer(answer) {
  * one, the conflict counts as recovered when someone else already moved the card on.
  * @param {string} seenStatus  the status the board showed when the card was picked
  * @param {Answer} refetched   the answer to GET …/appointments/{id}
- * @param {(status: string) => string | null} next
+ * @param {import('./workflow.js').NextStatus} next
  * @returns {{retry: {new_status: string, expected_version: number}} | {retry: null, recovered: boolean}}
  */
 export function planAfterConflict(seenStatus, refetched, next) {
@@ -59,10 +59,10 @@ function moveRequest(id, newStatus, expectedVersion) {
  * conflict refetch the card and retry once (see planAfterConflict).
  * @param {string[]} runCardIds
  * @param {() => number} random
- * @param {(status: string) => string | null} [next]
+ * @param {import('./workflow.js').NextStatus} next  the scenario's walk (workflow.js walkOn)
  * @returns {Generator<Request, Outcome, Answer>}
  */
-export function* moveIteration(runCardIds, random, next = nextStatus) {
+export function* moveIteration(runCardIds, random, next) {
   /** @type {Outcome} */
   const outcome = { moves: [], recovered: null, noMovableCard: false };
   const board = yield { name: 'board' };

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyMoveAnswer, mixAction, moveIteration, planAfterConflict } from './moveflow.js';
-import { nextContentionStatus, nextStatus } from './workflow.js';
+import { CONTENTION_WALK, SHOP_WALK } from './workflow.js';
+
+/** The walks as NextStatus, without a service's workflow (walkOn checks that against it). */
+/** @param {string} status */
+const nextStatus = (status) => SHOP_WALK[/** @type {keyof SHOP_WALK} */ (status)] ?? null;
+/** @param {string} status */
+const nextContentionStatus = (status) => CONTENTION_WALK[/** @type {keyof CONTENTION_WALK} */ (status)] ?? null;
 
 /** @param {string} id @param {string} status @param {number} version */
 const card = (id, status, version) => ({ id, status, version });

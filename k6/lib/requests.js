@@ -4,20 +4,24 @@
 /**
  * @typedef {import('./moveflow.js').Request
  *   | {name: 'stats'}
+ *   | {name: 'workflow'}
  *   | {name: 'history', id: string}
+ *   | {name: 'delete', id: string}
  *   | {name: 'create', body: object}} ApiRequest
  *   `name` is also the k6 `name` tag that groups latency per endpoint.
  */
 
 /**
- * @param {{baseUrl: string, token: string | null, date: string}} config
+ * @param {{baseUrl: string, token: string | null, adminToken: string | null, date: string}} config
  * @param {ApiRequest} request
- * @returns {{method: 'GET' | 'POST', url: string, body: string | null, headers: Record<string, string>}}
+ * @returns {{method: 'GET' | 'POST' | 'DELETE', url: string, body: string | null, headers: Record<string, string>}}
  */
 export function httpRequest(config, request) {
   const api = `${config.baseUrl}/api/admin`;
+  // The cleanup's deletes need the admin role, which the token that moves cards may lack.
+  const token = request.name === 'delete' ? config.adminToken ?? config.token : config.token;
   /** @type {Record<string, string>} */
-  const headers = config.token === null ? {} : { Authorization: `Bearer ${config.token}` };
+  const headers = token === null ? {} : { Authorization: `Bearer ${token}` };
   /** @param {string} url */
   const get = (url) => ({ method: /** @type {const} */ ('GET'), url, body: null, headers });
   /** @param {string} url @param {object} body */
@@ -29,6 +33,8 @@ export function httpRequest(config, request) {
     case 'stats': return get(`${api}/dashboard/stats?date=${config.date}`);
     case 'card': return get(`${api}/appointments/${request.id}`);
     case 'history': return get(`${api}/appointments/${request.id}/history`);
+    case 'workflow': return get(`${api}/workflow`);
+    case 'delete': return { method: 'DELETE', url: `${api}/appointments/${request.id}`, body: null, headers };
     case 'move': return post(`${api}/appointments/${request.id}/move`, request.body);
     case 'create': return post(`${api}/appointments`, request.body);
   }

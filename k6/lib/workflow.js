@@ -1,7 +1,6 @@
-// Which card a VU moves and to where. Only cards seeded by this run are ever picked.
-
-/** The board's columns, as the contract lists them. */
-export const STATUSES = /** @type {const} */ (['scheduled', 'in_progress', 'ready', 'completed', 'no_show']);
+// Which card a VU moves and to where. The statuses and allowed transitions are the service's own
+// (GET /api/admin/workflow, read by setup); a scenario only chooses which allowed steps it walks.
+// Only cards seeded by this run are ever picked.
 
 /**
  * @typedef {object} Card  the fields of a board item the load tests use
@@ -11,28 +10,44 @@ export const STATUSES = /** @type {const} */ (['scheduled', 'in_progress', 'read
  */
 
 /** @typedef {(status: string) => string | null} NextStatus */
+/** @typedef {Record<string, string>} Walk  each status to the one a VU moves a card on to */
 
-/** @type {Record<string, string>} */
-const HAPPY_PATH = { scheduled: 'in_progress', in_progress: 'ready', ready: 'completed' };
-
-/** @type {Record<string, string>} */
-const CONTENTION_CYCLE = { scheduled: 'in_progress', in_progress: 'ready', ready: 'in_progress' };
+/** The shop's scenario: the happy path, scheduled → in_progress → ready → completed. */
+export const SHOP_WALK = { scheduled: 'in_progress', in_progress: 'ready', ready: 'completed' };
 
 /**
- * The happy path; null for completed and no_show, which are never picked.
- * @type {NextStatus}
+ * Contention never reaches the terminal completed: scheduled → in_progress, then in_progress ↔
+ * ready, so a few cards absorb any number of moves.
  */
-export function nextStatus(status) {
-  return HAPPY_PATH[status] ?? null;
+export const CONTENTION_WALK = { scheduled: 'in_progress', in_progress: 'ready', ready: 'in_progress' };
+
+/**
+ * @param {string} scenario
+ * @returns {Walk}
+ */
+export function scenarioWalk(scenario) {
+  return scenario === 'contention' ? CONTENTION_WALK : SHOP_WALK;
 }
 
 /**
- * Contention never reaches the terminal completed: scheduled → in_progress, then in_progress ↔ ready
- * (both allowed by the contract), so a few cards absorb any number of moves.
- * @type {NextStatus}
+ * The walk as a NextStatus, once every step of it is checked against the service's workflow;
+ * statuses the walk does not name (completed, no_show) are never moved.
+ * @param {any} workflow  `data` of GET /api/admin/workflow: {statuses: [...], transitions: {from: [to...]}}
+ * @param {Walk} walk
+ * @returns {NextStatus}
  */
-export function nextContentionStatus(status) {
-  return CONTENTION_CYCLE[status] ?? null;
+export function walkOn(workflow, walk) {
+  const transitions = workflow?.transitions;
+  if (!Array.isArray(workflow?.statuses) || typeof transitions !== 'object' || transitions === null) {
+    throw new Error(`GET /api/admin/workflow answered no {statuses, transitions} table: ${JSON.stringify(workflow)}`);
+  }
+  const refused = Object.entries(walk)
+    .filter(([from, to]) => !(Array.isArray(transitions[from]) && transitions[from].includes(to)))
+    .map(([from, to]) => `${from} → ${to}`);
+  if (refused.length > 0) {
+    throw new Error(`the service's workflow (GET /api/admin/workflow) does not allow ${refused.join(', ')}, which this scenario walks`);
+  }
+  return (status) => walk[status] ?? null;
 }
 
 /**
@@ -43,7 +58,7 @@ export function nextContentionStatus(status) {
  */
 export function runCards(board, runCardIds) {
   const ids = new Set(runCardIds);
-  return STATUSES.flatMap((status) => board.columns[status].items.filter((card) => ids.has(card.id)));
+  return Object.values(board.columns).flatMap((column) => column.items.filter((card) => ids.has(card.id)));
 }
 
 /**
@@ -51,10 +66,10 @@ export function runCards(board, runCardIds) {
  * can move (the run ran out of cards). Uniform choice spreads the VUs, so conflicts stay rare.
  * @param {Card[]} cards
  * @param {() => number} random  returns [0, 1), like Math.random
- * @param {NextStatus} [next]
+ * @param {NextStatus} next
  * @returns {{card: Card, newStatus: string} | null}
  */
-export function pickCard(cards, random, next = nextStatus) {
+export function pickCard(cards, random, next) {
   const movable = cards.filter((card) => next(card.status) !== null);
   if (movable.length === 0) return null;
   const draw = random();

@@ -20,6 +20,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Port 0 picks a free one (tests). */
   public static EmbeddedDatabase start(String dataDir, int port) throws IOException {
+    // Looked up as a resource, not loaded: the image's jar (mvn -Pimage) leaves zonky out.
+    if (EmbeddedDatabase.class.getClassLoader().getResource("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class") == null) {
+      throw new IllegalStateException("This build of the service has no embedded PostgreSQL (the container image's jar leaves "
+          + "it out), so set DATABASE_URL (postgresql://user:password@host:5432/database) or PGHOST.");
+    }
     if ("root".equals(System.getProperty("user.name"))) {
       throw new IllegalStateException("The embedded PostgreSQL cannot run as root (PostgreSQL refuses to), so either run "
           + "the service as a normal user or set DATABASE_URL to a PostgreSQL server you run yourself.");

@@ -20,6 +20,7 @@ def test_default_cards_follow_the_shared_formula():
     assert default_cards("smoke", 5, 10) == 42  # ceil(41.67)
     assert default_cards("mix", 20, 60) == 300  # only 30 % of iterations move
     assert default_cards("contention", 20, 30) == 3
+    assert default_cards("rate", 999, 60, 20) == 800  # RATE × s moves / 3 × 2, whatever the users
 
 
 def test_defaults_per_scenario():
@@ -28,20 +29,25 @@ def test_defaults_per_scenario():
     assert move.base_url == "http://127.0.0.1:8080" and move.token is None and move.pause_seconds == 0.5
     smoke = from_env("smoke", {})
     assert (smoke.users, smoke.seconds, smoke.cards) == (5, 10, 42)
+    rate = from_env("rate", {})
+    assert (rate.users, rate.seconds, rate.rate, rate.cards, rate.pause_seconds) == (20, 60, 20, 800, 0.0)
+    assert (move.profile, move.admin_token) == ("shop", None)
     contention = from_env("contention", {})
     assert (contention.users, contention.seconds, contention.cards, contention.pause_seconds) == (20, 30, 3, 0.0)
 
 
 def test_env_overrides_and_cards_follow_users_and_duration():
-    s = from_env("move", {"VUS": "4", "DURATION": "1m", "DATE": "2031-02-01", "TOKEN": " abc ",
-                          "BASE_URL": "http://127.0.0.1:18082/"})
+    s = from_env("move", {"VUS": "4", "DURATION": "1m", "DATE": "2031-02-01", "TOKEN": " abc ", "ADMIN_TOKEN": " adm ",
+                          "PROFILE": "local", "BASE_URL": "http://127.0.0.1:18082/"})
     assert (s.users, s.seconds, s.cards, s.date, s.token) == (4, 60, 200, "2031-02-01", "abc")
+    assert (s.profile, s.admin_token) == ("local", "adm")
+    assert from_env("rate", {"RATE": "5", "DURATION": "2m"}).cards == 400
     assert s.base_url == "http://127.0.0.1:18082"
     assert from_env("move", {"CARDS": "7"}).cards == 7
 
 
 def test_empty_values_count_as_unset():
-    assert from_env("move", {"VUS": " ", "DURATION": "", "TOKEN": ""}) == from_env("move", {})
+    assert from_env("move", {"VUS": " ", "DURATION": "", "TOKEN": "", "PROFILE": " ", "RATE": ""}) == from_env("move", {})
 
 
 @pytest.mark.parametrize("env, message", [
@@ -53,7 +59,9 @@ def test_empty_values_count_as_unset():
     ({"DATE": "20310115"}, "DATE must be"),
     ({"BASE_URL": "127.0.0.1:8080"}, "BASE_URL must look like"),
     ({"DURATION": "soon"}, "DURATION must be"),
-    ({"VUS": "10000", "DURATION": "1h"}, "CARDS computed from VUS and DURATION is 30000000"),
+    ({"VUS": "10000", "DURATION": "1h"}, "CARDS computed from VUS, DURATION and RATE is 30000000"),
+    ({"RATE": "0"}, "RATE must be an integer between 1 and 10000, got '0'"),
+    ({"PROFILE": "strict"}, "PROFILE must be one of shop, local, got 'strict'"),
 ])
 def test_bad_values_name_the_variable(env, message):
     with pytest.raises(SettingsError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -61,7 +69,7 @@ def test_bad_values_name_the_variable(env, message):
 
 
 def test_unknown_scenario():
-    with pytest.raises(SettingsError, match="scenario must be one of move, mix, contention, smoke, got 'soak'"):
+    with pytest.raises(SettingsError, match="scenario must be one of move, mix, contention, smoke, rate, got 'soak'"):
         from_env("soak", {})
 
 

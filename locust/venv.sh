@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes k6/locust/.venv with the pinned requirements (once; a changed pin reinstalls) and prints
-# its path. Used by k6/run.sh and .ci/load-smoke.sh.
+# Makes locust/.venv with the pinned requirements (once; a changed pin reinstalls) and prints
+# its path. Used by locust/run.sh and .ci/load-smoke.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 venv="$here/.venv"

@@ -1,5 +1,5 @@
 -- wrk script: real moves on the bench cards, each an optimistic-concurrency UPDATE in the service.
--- Usage: wrk -t2 -c64 -d15s --latency -s k6/bench/move.lua http://127.0.0.1:PORT -- CARDS_FILE THREADS
+-- Usage: wrk -t2 -c64 -d15s --latency -s bench/move.lua http://127.0.0.1:PORT -- CARDS_FILE THREADS
 -- (THREADS repeats -t: wrk runs each thread's init() before it creates the next thread.)
 -- CARDS_FILE has one "id version status" line per card (bench.sh writes it from the board).
 -- Each wrk thread owns the cards whose line number is its index modulo the thread count and sends

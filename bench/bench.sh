@@ -2,12 +2,12 @@
 # The move benchmark: the service (HTTP, wrk + move.lua) against the same move statement straight
 # on PostgreSQL (pgbench -M prepared), alternating at each connection count, on one database.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-source k6/bench/common.sh
+cd "$(dirname "$0")/.."
+source bench/common.sh
 
 usage() {
   cat <<'USAGE'
-Usage: k6/bench/bench.sh   (no arguments; settings through the environment)
+Usage: bench/bench.sh   (no arguments; settings through the environment)
 
 Needs target/move-api.jar (build it first: mvn -q -DskipTests package), wrk, pgbench, psql, curl, jq.
 Starts the service (AUTH_MODE=none) on a fresh database, seeds cards on BENCH_DATE, warms up, then
@@ -57,7 +57,7 @@ prepare_run bench
 stop_stack_on_exit
 
 start_stack "$BENCH_CARDS" $((MAX_CONNECTIONS + DB_POOL_SIZE + 1))
-java -cp "$JAR" k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
+java -cp "$JAR" bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
 
 run_pgbench() { # CONNECTIONS SECONDS: prints "tps=… p50_ms=… p99_ms=…" (latencies from the per-transaction log)
   local out
@@ -107,7 +107,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%.
 {
   echo "# Move benchmark $STAMP"
   echo
-  echo "Command: \`BENCH_ROUNDS=$BENCH_ROUNDS BENCH_SECONDS=$BENCH_SECONDS BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS BENCH_CONNECTIONS=\"$BENCH_CONNECTIONS\" DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/bench.sh\`"
+  echo "Command: \`BENCH_ROUNDS=$BENCH_ROUNDS BENCH_SECONDS=$BENCH_SECONDS BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS BENCH_CONNECTIONS=\"$BENCH_CONNECTIONS\" DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR bench/bench.sh\`"
   echo "on $(machine_line),"
   echo "PostgreSQL $(psql "$DATABASE_URL" -qAtc 'SHOW server_version'), $BENCH_CARDS cards, wrk -t2 (move.lua), pgbench -M prepared -j 2, ${BENCH_SECONDS}s per run, alternating."
   echo

@@ -49,29 +49,16 @@ require_free_connections() { # NEEDED
   [ "$free" -ge "$1" ] || die "the database server has $free free connections, the run needs $1 (pgbench clients + DB_POOL_SIZE + the stream listener); lower BENCH_CONNECTIONS or raise max_connections"
 }
 
-SERVICE_PID=""
+# shellcheck source=../.ci/lib/service.sh
+source .ci/lib/service.sh
+
 # Starts the jar (AUTH_MODE=none) on PORT with DB_POOL_SIZE; its output goes to SERVICE_LOG.
 start_service() {
   log "service: java ${BENCH_JAVA_OPTS:-} -jar $JAR on 127.0.0.1:$PORT, DB_POOL_SIZE=$DB_POOL_SIZE"
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM flags
-  DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
-  SERVICE_PID=$!
-  local deadline=$((SECONDS + 120))
-  until curl -fsS --max-time 2 "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
-    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -5 "$SERVICE_LOG" >&2; die "the service exited during start-up (log: $SERVICE_LOG)"; }
-    [ "$SECONDS" -lt "$deadline" ] || die "the service was not ready within 120 s (log: $SERVICE_LOG)"
-    sleep 0.5
-  done
-}
-
-stop_service() {
-  [ -n "$SERVICE_PID" ] || return 0
-  kill "$SERVICE_PID" 2>/dev/null || true
-  local deadline=$((SECONDS + 20))
-  while kill -0 "$SERVICE_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
-  kill -9 "$SERVICE_PID" 2>/dev/null || true
-  SERVICE_PID=""
+  service_start env DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
+    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1
+  service_await_ready "http://127.0.0.1:$PORT" 120 || { tail -5 "$SERVICE_LOG" >&2; die "see the service's log, $SERVICE_LOG"; }
 }
 
 # Creates COUNT cards on BENCH_DATE through the API and moves each scheduled -> in_progress, so
@@ -113,7 +100,7 @@ write_cards_file() { # FILE
 # Runs wrk with move.lua; prints its "moves:" line and fails when move.lua failed.
 run_wrk() { # CONNECTIONS SECONDS CARDS_FILE
   local out
-  out=$(wrk -t2 -c"$1" -d"$2"s --timeout 10s --latency -s k6/bench/move.lua "http://127.0.0.1:$PORT" -- "$3" 2) \
+  out=$(wrk -t2 -c"$1" -d"$2"s --timeout 10s --latency -s bench/move.lua "http://127.0.0.1:$PORT" -- "$3" 2) \
     || { echo "$out" >&2; die "wrk failed at $1 connections"; }
   grep '^moves:' <<<"$out" || { echo "$out" >&2; die "wrk printed no 'moves:' line"; }
 }
@@ -216,7 +203,7 @@ start_stack() { # CARDS CONNECTIONS_NEEDED
 }
 
 # LOAD_PID: a load generator running in the background, killed first on exit, with its children
-# (k6/run.sh would otherwise wait for its Locust before acting on the signal).
+# (locust/run.sh would otherwise wait for its Locust before acting on the signal).
 LOAD_PID=""
 stop_stack() {
   if [ -n "$LOAD_PID" ]; then
@@ -224,7 +211,7 @@ stop_stack() {
     kill "$LOAD_PID" 2>/dev/null || true
     LOAD_PID=""
   fi
-  stop_service
+  service_stop 20
   drop_database
   stop_private_postgres
   rm -rf "$WORK"

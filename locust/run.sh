@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one load scenario with Locust against the built service (docs/load-testing.md, "Running the
-# scenarios here (Locust)"): installs the pinned Locust into k6/locust/.venv if needed, starts
+# scenarios here (Locust)"): installs the pinned Locust into locust/.venv if needed, starts
 # target/move-api.jar (embedded PostgreSQL, or DATABASE_URL) unless BASE_URL is set, waits for
 # /readyz, runs Locust headless and stops the service. Exit status: 0 all thresholds passed,
 # 1 a threshold breached, 2 bad usage or setup, 3 the service did not become ready, 130 Ctrl-C.
@@ -8,18 +8,19 @@ set -euo pipefail
 
 usage() {
   cat >&2 <<'USAGE'
-usage: k6/run.sh move|mix|contention|smoke [locust options...]
+usage: locust/run.sh move|mix|contention|smoke|rate [locust options...]
   env: BASE_URL (target a running service instead of starting one), DATABASE_URL, PORT (8080),
-       AUTH_MODE (none with DATABASE_URL), TOKEN, DATE (2031-01-15), VUS, DURATION, CARDS,
-       SPAWN_RATE (= VUS), READY_TIMEOUT (120 s), STOP_TIMEOUT (10 s)
+       AUTH_MODE (none with DATABASE_URL), TOKEN, ADMIN_TOKEN, PROFILE (shop|local), DATE (2031-01-15),
+       VUS, DURATION, RATE (rate: iterations/s, 20), CARDS, SPAWN_RATE (= VUS), READY_TIMEOUT (120 s),
+       STOP_TIMEOUT (10 s)
 USAGE
   exit 2
 }
 [ $# -ge 1 ] || usage
-case "$1" in move|mix|contention|smoke) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
+case "$1" in move|mix|contention|smoke|rate) scenario=$1; shift ;; *) echo "unknown scenario '$1'" >&2; usage ;; esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-here="$root/k6/locust"
+here="$root/locust"
 results="$root/load_test_results"
 jar="$root/target/move-api.jar"
 
@@ -41,15 +42,9 @@ for ((n = 2; ; n++)); do
   (set -o noclobber; : >"$prefix.summary.json") 2>/dev/null && break
   prefix="$results/locust_${scenario}_$stamp-$n"
 done
-service_pid=
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid"
-    # SIGTERM drains for SHUTDOWN_DRAIN_MS (3 s) then closes; never wait forever.
-    timeout 30 tail --pid="$service_pid" -f /dev/null || kill -9 "$service_pid" 2>/dev/null || true
-  fi
-}
-trap stop_service EXIT
+# shellcheck source=../.ci/lib/service.sh
+source "$root/.ci/lib/service.sh"
+trap service_stop EXIT
 trap 'exit 130' INT TERM
 
 if [ -n "${BASE_URL:-}" ]; then
@@ -68,21 +63,12 @@ else
     echo "== starting $jar on port $port with DATABASE_URL (AUTH_MODE=$AUTH_MODE)"
   fi
   BASE_URL="http://127.0.0.1:$port"
-  PORT=$port java -jar "$jar" > "$prefix.service.log" 2>&1 &
-  service_pid=$!
-  for ((waited = 0; ; waited++)); do
-    curl -fsS -m 2 "$BASE_URL/readyz" >/dev/null 2>&1 && break
-    if ! kill -0 "$service_pid" 2>/dev/null; then
-      echo "the service exited before it was ready; its log ($prefix.service.log) ends with:" >&2
-      tail -20 "$prefix.service.log" >&2
-      exit 3
-    fi
-    if [ "$waited" -ge "$ready_timeout" ]; then
-      echo "the service was not ready at $BASE_URL/readyz after $ready_timeout s (READY_TIMEOUT); log: $prefix.service.log" >&2
-      exit 3
-    fi
-    sleep 1
-  done
+  service_start env PORT="$port" java -jar "$jar" >"$prefix.service.log" 2>&1
+  service_await_ready "$BASE_URL" "$ready_timeout" || {
+    echo "(READY_TIMEOUT=$ready_timeout) the service's log, $prefix.service.log, ends with:" >&2
+    tail -20 "$prefix.service.log" >&2
+    exit 3
+  }
 fi
 export BASE_URL
 
@@ -97,5 +83,5 @@ SCENARIO=$scenario LOCUST_SUMMARY_JSON="$prefix.summary.json" "$venv/bin/locust"
   --host "$BASE_URL" --html "$prefix.html" --csv "$prefix" "$@" || status=$?
 
 echo "== reports: $prefix.html, ${prefix}_stats.csv (and _failures, _exceptions, _stats_history), $prefix.summary.json"
-[ -n "$service_pid" ] && echo "== service log: $prefix.service.log"
+[ -n "$SERVICE_PID" ] && echo "== service log: $prefix.service.log"
 exit "$status"

@@ -1,32 +1,32 @@
 #!/usr/bin/env bash
-# The shop's scenario (k6/run.sh move: 20 users, 60 s, Locust) and, in the same seconds, two
+# The shop's scenario (locust/run.sh move: 20 users, 60 s, Locust) and, in the same seconds, two
 # probes at a low fixed rate, each on a card of its own: curl moving through the service (what a
 # move costs in the service under that load, measured by a client that is not itself loaded) and
 # pgbench running the service's move statement straight on PostgreSQL (the floor: what a durable
 # commit costs on this database at that moment, without HTTP, JSON or the JVM).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-source k6/bench/common.sh
+cd "$(dirname "$0")/.."
+source bench/common.sh
 
 usage() {
   cat <<'USAGE'
-Usage: k6/bench/shop-latency.sh   (no arguments; settings through the environment)
+Usage: bench/shop-latency.sh   (no arguments; settings through the environment)
 
 Needs target/move-api.jar (build it first: mvn -q -DskipTests package), pgbench, psql, curl, jq and
-k6/run.sh's Locust (installed on first use). Starts the service (AUTH_MODE=none) on a fresh
+locust/run.sh's Locust (installed on first use). Starts the service (AUTH_MODE=none) on a fresh
 database, warms it up with the move scenario on another date, then runs the move scenario while
 curl moves one probe card through the service HTTP_PROBE_RATE times a second and pgbench moves
 another PROBE_RATE times a second with MoveRepository.MOVE_SQL. Prints move p50/p95/p99 of all
-three, writes them to load_test_results/shop_latency_<UTC ts>.md, and exits with k6/run.sh's
+three, writes them to load_test_results/shop_latency_<UTC ts>.md, and exits with locust/run.sh's
 status (0 all thresholds passed, 1 a threshold breached).
 
-  VUS, DURATION, CARDS  the scenario's users (20), seconds (60) and cards (as k6/run.sh computes them)
+  VUS, DURATION, CARDS  the scenario's users (20), seconds (60) and cards (as locust/run.sh computes them)
   SHOP_DATE             the scenario's date (default 2031-02-02; warm-up uses 2031-02-03)
   SHOP_WARMUP_SECONDS   seconds of the warm-up scenario, 0 for none (default 30)
   HTTP_PROBE_RATE       curl moves per second on its probe card (default 10)
   PROBE_RATE            pgbench moves per second on its probe card (default 5)
   DATABASE_URL, BENCH_ADMIN_URL, BENCH_PRIVATE_PG (1 or tmpfs), BENCH_PG_PORT, BENCH_DATE (the
-  probe card's date), PORT, DB_POOL_SIZE, BENCH_JAVA_OPTS, BENCH_JAR: as in k6/bench/bench.sh --help
+  probe card's date), PORT, DB_POOL_SIZE, BENCH_JAVA_OPTS, BENCH_JAR: as in bench/bench.sh --help
 USAGE
 }
 no_arguments "$@"
@@ -45,7 +45,7 @@ positive_int HTTP_PROBE_RATE "$HTTP_PROBE_RATE"
 WARMUP_DATE=$(date -u -d "$SHOP_DATE + 1 day" +%F)
 [ "$BENCH_DATE" != "$SHOP_DATE" ] && [ "$BENCH_DATE" != "$WARMUP_DATE" ] \
   || die "BENCH_DATE ($BENCH_DATE) must differ from SHOP_DATE and the warm-up date $WARMUP_DATE"
-# The scenario's own settings are checked by k6/run.sh (exit 2 with the variable's name).
+# The scenario's own settings are checked by locust/run.sh (exit 2 with the variable's name).
 SECONDS_OF_RUN="${DURATION:-60}"
 positive_int DURATION "$SECONDS_OF_RUN"
 
@@ -54,7 +54,7 @@ stop_stack_on_exit
 
 # Card FIRST_CARD is pgbench's (its client 0), FIRST_CARD + 1 curl's.
 start_stack 2 $((1 + DB_POOL_SIZE + 1))
-java -cp "$JAR" k6/bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
+java -cp "$JAR" bench/PgbenchMoveScript.java >"$WORK/move.pgbench"
 BASE_URL="http://127.0.0.1:$PORT"
 
 # curl's moves, one config entry each (per-request options such as write-out must be repeated in
@@ -74,14 +74,14 @@ done >"$WORK/probe.curl"
 if [ "$SHOP_WARMUP_SECONDS" -gt 0 ]; then
   log "warm-up: the move scenario for ${SHOP_WARMUP_SECONDS}s on $WARMUP_DATE"
   warm_status=0
-  env -u CARDS BASE_URL="$BASE_URL" DATE="$WARMUP_DATE" DURATION="$SHOP_WARMUP_SECONDS" k6/run.sh move >"$WORK/warmup.out" 2>&1 || warm_status=$?
+  env -u CARDS BASE_URL="$BASE_URL" DATE="$WARMUP_DATE" DURATION="$SHOP_WARMUP_SECONDS" locust/run.sh move >"$WORK/warmup.out" 2>&1 || warm_status=$?
   # A breached threshold while cold is expected; a usage or readiness failure is not.
   [ "$warm_status" -le 1 ] || { tail -20 "$WORK/warmup.out" >&2; die "the warm-up run failed (exit $warm_status)"; }
 fi
 
 LOAD_BEFORE=$(uptime)
 log "measured: the move scenario on $SHOP_DATE, with pgbench moving card $FIRST_CARD ${PROBE_RATE}/s"
-BASE_URL=$BASE_URL DATE=$SHOP_DATE k6/run.sh move >"$WORK/locust.out" 2>&1 &
+BASE_URL=$BASE_URL DATE=$SHOP_DATE locust/run.sh move >"$WORK/locust.out" 2>&1 &
 LOAD_PID=$!
 # Probe the move phase only: the scenario logs "seeded N of N cards" when its users start.
 deadline=$((SECONDS + 300))
@@ -100,7 +100,7 @@ locust_status=0
 wait "$LOAD_PID" || locust_status=$?
 LOAD_PID=""
 LOAD_AFTER=$(uptime)
-[ "$locust_status" -le 1 ] || { tail -20 "$WORK/locust.out" >&2; die "k6/run.sh move failed (exit $locust_status)"; }
+[ "$locust_status" -le 1 ] || { tail -20 "$WORK/locust.out" >&2; die "locust/run.sh move failed (exit $locust_status)"; }
 
 # Every curl move must have been a 200: anything else means the probe lost track of its card.
 [ "$(wc -l <"$WORK/http_probe")" -eq "$HTTP_PROBE_MOVES" ] \
@@ -119,7 +119,7 @@ read -r move_n move_p50 move_p95 move_p99 move_max < <(awk -F, '$2 == "move" { p
 {
   echo "# The shop's scenario and the database's floor, $STAMP"
   echo
-  echo "Command: \`${VUS:+VUS=$VUS }DURATION=$SECONDS_OF_RUN${CARDS:+ CARDS=$CARDS} SHOP_WARMUP_SECONDS=$SHOP_WARMUP_SECONDS HTTP_PROBE_RATE=$HTTP_PROBE_RATE PROBE_RATE=$PROBE_RATE DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/shop-latency.sh\`"
+  echo "Command: \`${VUS:+VUS=$VUS }DURATION=$SECONDS_OF_RUN${CARDS:+ CARDS=$CARDS} SHOP_WARMUP_SECONDS=$SHOP_WARMUP_SECONDS HTTP_PROBE_RATE=$HTTP_PROBE_RATE PROBE_RATE=$PROBE_RATE DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR bench/shop-latency.sh\`"
   echo "on $(machine_line),"
   echo "PostgreSQL $(psql "$DATABASE_URL" -qAtc 'SHOW server_version') in $(database_place)."
   echo
@@ -128,11 +128,11 @@ read -r move_n move_p50 move_p95 move_p99 move_max < <(awk -F, '$2 == "move" { p
   echo
   echo "| in the same ${SECONDS_OF_RUN} s | moves | p50 ms | p95 ms | p99 ms | max ms |"
   echo "|---|---:|---:|---:|---:|---:|"
-  echo "| POST …/move through the service, the scenario's users (Locust, k6/run.sh move) | $move_n | $move_p50 | $move_p95 | $move_p99 | $move_max |"
+  echo "| POST …/move through the service, the scenario's users (Locust, locust/run.sh move) | $move_n | $move_p50 | $move_p95 | $move_p99 | $move_max |"
   echo "| POST …/move through the service, probe card (curl, 1 connection, ${HTTP_PROBE_RATE}/s) | $http_n | $http_p50 | $http_p95 | $http_p99 | $http_max |"
   echo "| MOVE_SQL straight on PostgreSQL (pgbench, 1 client, ${PROBE_RATE}/s) | $probe_n | $probe_p50 | $probe_p95 | $probe_p99 | $probe_max |"
   echo
-  echo "Scenario verdict (k6/run.sh move, exit $locust_status):"
+  echo "Scenario verdict (locust/run.sh move, exit $locust_status):"
   echo
   grep -E '^(ok|FAIL) +threshold' "$WORK/locust.out" | sed 's/^/    /'
   echo

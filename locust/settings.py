@@ -11,16 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Mapping, Optional
 
-SCENARIOS = ("move", "mix", "contention", "smoke")
-DEFAULT_USERS = {"move": 20, "mix": 20, "contention": 20, "smoke": 5}
-DEFAULT_SECONDS = {"move": 60, "mix": 60, "contention": 30, "smoke": 10}
-# Pause after each iteration; contention has none so the users collide as often as possible.
-PAUSE_SECONDS = {"move": 0.5, "mix": 0.5, "contention": 0.0, "smoke": 0.5}
+SCENARIOS = ("move", "mix", "contention", "smoke", "rate")
+PROFILES = ("shop", "local")
+DEFAULT_USERS = {"move": 20, "mix": 20, "contention": 20, "smoke": 5, "rate": 20}
+DEFAULT_SECONDS = {"move": 60, "mix": 60, "contention": 30, "smoke": 10, "rate": 60}
+# Pause after each iteration; contention has none so the users collide as often as possible, and
+# rate paces its users to RATE iterations per second in all instead.
+PAUSE_SECONDS = {"move": 0.5, "mix": 0.5, "contention": 0.0, "smoke": 0.5, "rate": 0.0}
+DEFAULT_RATE = 20
 # Share of iterations that move a card (mix reads 70 % of the time).
-MOVE_SHARE = {"move": 1.0, "mix": 0.3, "smoke": 1.0}
+MOVE_SHARE = {"move": 1.0, "mix": 0.3, "smoke": 1.0, "rate": 1.0}
 CONTENTION_CARDS = 3
 MOVES_PER_CARD = 3  # scheduled → in_progress → ready → completed
 CARD_MARGIN = 1.25
+# An arrival rate keeps moving to the end, so it gets twice the cards its moves need: fewer users
+# meet on the last movable cards.
+RATE_CARD_MARGIN = 2.0
 # Seeded appointments start at 08:00 UTC plus one second per card and must stay on DATE.
 FIRST_START = timedelta(hours=8)
 MAX_CARDS = 50_000
@@ -35,11 +41,14 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     scenario: str
+    profile: str
     base_url: str
     token: Optional[str]
+    admin_token: Optional[str]  # sent on the cleanup's deletes instead of token
     date: str
     users: int
     seconds: int
+    rate: int  # iterations per second in all (rate only)
     cards: int
 
     @property
@@ -60,11 +69,14 @@ def parse_duration(text: str) -> int:
     return total
 
 
-def default_cards(scenario: str, users: int, seconds: int) -> int:
+def default_cards(scenario: str, users: int, seconds: int, rate: int = DEFAULT_RATE) -> int:
     """Enough cards that the run cannot run out of movable ones: each user moves at most once per
-    pause, each card takes three moves to complete, plus a 25 % margin. Contention fights over 3."""
+    pause, each card takes three moves to complete, plus a 25 % margin; rate: RATE moves per second
+    in all, with twice the cards they need. Contention fights over 3."""
     if scenario == "contention":
         return CONTENTION_CARDS
+    if scenario == "rate":
+        return math.ceil(rate * seconds / MOVES_PER_CARD * RATE_CARD_MARGIN)
     moves = users * seconds / PAUSE_SECONDS[scenario] * MOVE_SHARE[scenario]
     return math.ceil(moves / MOVES_PER_CARD * CARD_MARGIN)
 
@@ -91,15 +103,20 @@ def from_env(scenario: str, env: Mapping[str, str]) -> Settings:
         date.fromisoformat(day)
     except ValueError:
         raise SettingsError(f"DATE must be a day as YYYY-MM-DD, got '{day}'") from None
+    profile = env.get("PROFILE", "").strip() or "shop"
+    if profile not in PROFILES:
+        raise SettingsError(f"PROFILE must be one of {', '.join(PROFILES)}, got '{profile}'")
     users = _positive_int(env, "VUS", DEFAULT_USERS[scenario], 10_000)
     raw_duration = env.get("DURATION", "").strip()
     seconds = parse_duration(raw_duration) if raw_duration else DEFAULT_SECONDS[scenario]
-    cards = _positive_int(env, "CARDS", default_cards(scenario, users, seconds), MAX_CARDS)
+    rate = _positive_int(env, "RATE", DEFAULT_RATE, 10_000)
+    cards = _positive_int(env, "CARDS", default_cards(scenario, users, seconds, rate), MAX_CARDS)
     if cards > MAX_CARDS:
         raise SettingsError(
-            f"CARDS computed from VUS and DURATION is {cards}, above {MAX_CARDS}; set CARDS or lower VUS/DURATION")
+            f"CARDS computed from VUS, DURATION and RATE is {cards}, above {MAX_CARDS}; set CARDS or lower them")
     token = env.get("TOKEN", "").strip() or None
-    return Settings(scenario, base_url.rstrip("/"), token, day, users, seconds, cards)
+    admin_token = env.get("ADMIN_TOKEN", "").strip() or None
+    return Settings(scenario, profile, base_url.rstrip("/"), token, admin_token, day, users, seconds, rate, cards)
 
 
 def seed_body(day: str, index: int, run_tag: str) -> dict:
@@ -118,7 +135,7 @@ def seed_body(day: str, index: int, run_tag: str) -> dict:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python settings.py move|mix|contention|smoke")
+        sys.exit(f"usage: python settings.py {'|'.join(SCENARIOS)}")
     try:
         resolved = from_env(sys.argv[1], os.environ)
     except SettingsError as error:

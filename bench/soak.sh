@@ -3,12 +3,12 @@
 # its heap after a full GC every minute; fails when either grew more than 10 % from the first
 # minute to the last, or when wrk saw an answer neither 2xx nor 409.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-source k6/bench/common.sh
+cd "$(dirname "$0")/.."
+source bench/common.sh
 
 usage() {
   cat <<'USAGE'
-Usage: k6/bench/soak.sh   (no arguments; settings through the environment)
+Usage: bench/soak.sh   (no arguments; settings through the environment)
 
 Needs target/move-api.jar (build it first: mvn -q -DskipTests package), wrk, psql, curl, jq, jcmd.
 Starts the service (AUTH_MODE=none) on a fresh database, seeds cards, runs wrk with move.lua for
@@ -89,7 +89,7 @@ awk -v r="$RSS_GROWTH" -v h="$HEAP_GROWTH" 'BEGIN { exit !(r > 10 || h > 10) }' 
 {
   echo "# Memory soak $STAMP"
   echo
-  echo "Command: \`SOAK_MINUTES=$SOAK_MINUTES SOAK_CONNECTIONS=$SOAK_CONNECTIONS DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR k6/bench/soak.sh\`"
+  echo "Command: \`SOAK_MINUTES=$SOAK_MINUTES SOAK_CONNECTIONS=$SOAK_CONNECTIONS DB_POOL_SIZE=$DB_POOL_SIZE${BENCH_PRIVATE_PG:+ BENCH_PRIVATE_PG=$BENCH_PRIVATE_PG} BENCH_JAR=$JAR bench/soak.sh\`"
   echo "on $(machine_line), JVM flags: '${BENCH_JAVA_OPTS:-}' (defaults otherwise), $SOAK_CARDS cards."
   echo "Load at the end: \`$(uptime)\`"
   echo
