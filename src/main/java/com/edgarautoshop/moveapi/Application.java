@@ -2,6 +2,7 @@ package com.edgarautoshop.moveapi;
 
 import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.auth.OidcClient;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
@@ -18,6 +19,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +64,22 @@ public final class Application {
     return AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), new AppointmentRepository(pool), config.shopTimeZone(),
             streamSubscribers)
         .compose(events -> Authenticator.create(vertx, config)
-            .compose(auth -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, readiness, metrics, streamSubscribers),
-                new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+            .compose(auth -> discoverSignIn(vertx, config)
+                .compose(oidc -> vertx.deployVerticle(() -> new HttpVerticle(config, pool, auth, oidc, readiness, metrics, streamSubscribers),
+                    new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))))
             .map(deployment -> {
               vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
                   .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
               return new Application(config, vertx, pool, readiness, metrics, events);
             }))
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The identity provider of the page's sign-in, when AUTH_MODE=oidc. */
+  private static Future<Optional<OidcClient>> discoverSignIn(Vertx vertx, AppConfig config) {
+    return config.oidc()
+        .map(settings -> OidcClient.discover(vertx, settings, config.jwt().leewaySeconds()).map(Optional::of))
+        .orElse(Future.succeededFuture(Optional.empty()));
   }
 
   /**

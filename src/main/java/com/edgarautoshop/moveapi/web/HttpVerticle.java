@@ -3,6 +3,8 @@ package com.edgarautoshop.moveapi.web;
 import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
 import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.auth.OidcClient;
+import com.edgarautoshop.moveapi.auth.SignIn;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.board.BoardRepository;
 import com.edgarautoshop.moveapi.config.AppConfig;
@@ -24,6 +26,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +37,17 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final Pool pool;
   private final Authenticator authenticator;
+  private final Optional<OidcClient> oidc;
   private final Readiness readiness;
   private final Metrics metrics;
   private final StreamSubscribers streamSubscribers;
 
-  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Readiness readiness, Metrics metrics,
-      StreamSubscribers streamSubscribers) {
+  public HttpVerticle(AppConfig config, Pool pool, Authenticator authenticator, Optional<OidcClient> oidc, Readiness readiness,
+      Metrics metrics, StreamSubscribers streamSubscribers) {
     this.config = config;
     this.pool = pool;
     this.authenticator = authenticator;
+    this.oidc = oidc;
     this.readiness = readiness;
     this.metrics = metrics;
     this.streamSubscribers = streamSubscribers;
@@ -64,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     AppointmentHandler appointments = new AppointmentHandler(new AppointmentRepository(pool));
-    BoardHandler board = new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone());
+    BoardHandler board = new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames());
     MoveHandler move = new MoveHandler(vertx, new MoveRepository(pool), metrics.moves());
     StreamHandler stream = new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers);
     TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
@@ -85,8 +90,17 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/readyz").handler(readiness::handle);
     router.get("/metrics").handler(metrics::scrape);
 
-    router.route("/api/admin/*").handler(authenticator::handle);
+    // The page's sign-in (AUTH_MODE=oidc); /auth/session answers in every mode so the page knows which it is in.
+    SignIn signIn = new SignIn(vertx, config, oidc);
+    router.route("/auth/*").handler(signIn::loadSession);
+    router.get("/auth/session").handler(signIn::describe);
+    router.get("/auth/login").handler(signIn::login);
+    router.get("/auth/callback").handler(signIn::callback);
+    router.post("/auth/logout").handler(signIn::logout);
+
+    router.route("/api/admin/*").handler(signIn::loadSession).handler(authenticator::handle);
     router.get("/api/admin/workflow").handler(board::workflow);
+    router.get("/api/admin/technicians").handler(board::technicians);
     router.get("/api/admin/appointments/board").handler(board::board);
     router.get("/api/admin/dashboard/stats").handler(board::stats);
     jsonPost(router, "/api/admin/appointments", jsonBody, appointments::create);
@@ -95,7 +109,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/admin/appointments/:id/history").handler(appointments::history);
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, move::handle);
 
-    // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
+    // The status board page: files packaged in the jar, no auth (the page calls /api/admin with its session or token).
     router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
 
     router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
