@@ -180,7 +180,7 @@ public final class SignIn {
     });
   }
 
-  /** {@code POST /auth/logout}: ends the session here, then at the provider, which sends the browser back signed out. */
+  /** {@code POST /auth/logout}: ends the session here and answers where to end it at the provider, which sends the browser back signed out. */
   public void logout(RoutingContext ctx) {
     if (oidc.isEmpty()) {
       notEnabled(ctx);
@@ -191,7 +191,8 @@ public final class SignIn {
       return;
     }
     ctx.session().destroy();
-    ctx.response().setStatusCode(303).putHeader("Location", oidc.get().signOutUrl()).end();
+    // The page goes there itself: a form's navigation would carry "Origin: null" under Referrer-Policy: no-referrer.
+    Responses.ok(ctx, new JsonObject().put("next", oidc.get().signOutUrl()));
   }
 
   private static void failed(RoutingContext ctx, String reason) {
