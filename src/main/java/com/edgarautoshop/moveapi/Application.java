@@ -5,6 +5,7 @@ import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.board.BoardRepository;
+import com.edgarautoshop.moveapi.auth.OidcClient;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
@@ -22,6 +23,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,21 +70,28 @@ public final class Application {
         config.shopTimeZone(), streamSubscribers);
     return events
         .compose(started -> Authenticator.create(vertx, config))
-        .compose(auth -> {
-          HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, health, metrics,
+        .compose(auth -> discoverSignIn(vertx, config).compose(oidc -> {
+          HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, oidc, health, metrics,
               new AppointmentHandler(appointments),
-              new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone()),
+              new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames()),
               new MoveHandler(vertx, moves, metrics.moves()),
               new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers));
           return vertx.deployVerticle(() -> new HttpVerticle(config, handlers),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
-        })
+        }))
         .map(deployment -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
           return new Application(config, vertx, pool, health, metrics, events.result());
         })
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The identity provider of the page's sign-in, when AUTH_MODE=oidc. */
+  private static Future<Optional<OidcClient>> discoverSignIn(Vertx vertx, AppConfig config) {
+    return config.oidc()
+        .map(settings -> OidcClient.discover(vertx, settings, config.jwt().leewaySeconds()).map(Optional::of))
+        .orElse(Future.succeededFuture(Optional.empty()));
   }
 
   /**

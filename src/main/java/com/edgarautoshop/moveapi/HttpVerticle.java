@@ -2,6 +2,8 @@ package com.edgarautoshop.moveapi;
 
 import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.auth.OidcClient;
+import com.edgarautoshop.moveapi.auth.SignIn;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.health.Health;
@@ -23,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +38,8 @@ final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   /** The handlers, built once and shared by every instance (they hold no per-loop state). */
-  record Handlers(Authenticator auth, Health health, Metrics metrics, AppointmentHandler appointments, BoardHandler board,
-      MoveHandler move, StreamHandler stream) {}
+  record Handlers(Authenticator auth, Optional<OidcClient> oidc, Health health, Metrics metrics, AppointmentHandler appointments,
+      BoardHandler board, MoveHandler move, StreamHandler stream) {}
 
   private final AppConfig config;
   private final Handlers handlers;
@@ -78,8 +81,18 @@ final class HttpVerticle extends VerticleBase {
     router.get("/readyz").handler(h.health()::ready);
     router.get("/metrics").handler(h.metrics()::scrape);
 
-    router.route("/api/admin/*").handler(h.auth()::handle);
+    // The page's sign-in (AUTH_MODE=oidc); /auth/session answers in every mode so the page knows which it is in.
+    // One per verticle: its cookie session store binds to the event loop that creates it.
+    SignIn signIn = new SignIn(vertx, config, h.oidc());
+    router.route("/auth/*").handler(signIn::loadSession);
+    router.get("/auth/session").handler(signIn::describe);
+    router.get("/auth/login").handler(signIn::login);
+    router.get("/auth/callback").handler(signIn::callback);
+    router.post("/auth/logout").handler(signIn::logout);
+
+    router.route("/api/admin/*").handler(signIn::loadSession).handler(h.auth()::handle);
     router.get("/api/admin/workflow").handler(h.board()::workflow);
+    router.get("/api/admin/technicians").handler(h.board()::technicians);
     router.get("/api/admin/appointments/board").handler(h.board()::board);
     router.get("/api/admin/dashboard/stats").handler(h.board()::stats);
     jsonPost(router, "/api/admin/appointments", jsonBody, h.appointments()::create);
@@ -89,7 +102,7 @@ final class HttpVerticle extends VerticleBase {
     router.get("/api/admin/appointments/:id/history").handler(h.appointments()::history);
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
 
-    // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
+    // The status board page: files packaged in the jar, no auth (the page calls /api/admin with its session or token).
     router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
 
     router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));

@@ -19,26 +19,34 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Bearer-JWT check for /api/admin/**: signature, exp, iss, aud and a role of admin or advisor. */
+/**
+ * The check on /api/admin/**: a bearer JWT (signature, exp, iss, aud, a role of admin or advisor),
+ * or, with AUTH_MODE=oidc and no Authorization header, the board page's signed-in session.
+ */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String ACTOR_KEY = "actor";
   private static final String ROLES_KEY = "roles";
+  private static final String EXPIRES_AT_KEY = "auth.expiresAt";
   private static final Set<String> GRANTING_ROLES = Set.of("admin", "advisor");
   private static final long JWKS_REFRESH_MS = 15 * 60 * 1000;
 
   private final AuthMode mode;
   private final JwtSettings settings;
+  private final String pageOrigin;
   private volatile JWTAuth jwtAuth;
 
-  private Authenticator(AuthMode mode, JwtSettings settings, JWTAuth jwtAuth) {
-    this.mode = mode;
-    this.settings = settings;
+  private Authenticator(AppConfig config, JWTAuth jwtAuth) {
+    this.mode = config.authMode();
+    this.settings = config.jwt();
+    this.pageOrigin = config.oidc().map(AppConfig.OidcSettings::publicOrigin).orElse(null);
     this.jwtAuth = jwtAuth;
   }
 
@@ -46,16 +54,16 @@ public final class Authenticator {
   public static Future<Authenticator> create(Vertx vertx, AppConfig config) {
     JwtSettings jwt = config.jwt();
     if (config.authMode() == AuthMode.NONE) {
-      return Future.succeededFuture(new Authenticator(AuthMode.NONE, jwt, null));
+      return Future.succeededFuture(new Authenticator(config, null));
     }
     if (jwt.jwksUrl().isEmpty()) {
       JWTAuthOptions options = baseOptions(jwt);
       jwt.algorithms().forEach(alg -> options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(jwt.publicKeyPem().get())));
-      return Future.succeededFuture(new Authenticator(AuthMode.JWT, jwt, JWTAuth.create(vertx, options)));
+      return Future.succeededFuture(new Authenticator(config, JWTAuth.create(vertx, options)));
     }
     HttpClient client = vertx.createHttpClient();
     return fetchJwks(vertx, client, jwt).map(auth -> {
-      Authenticator authenticator = new Authenticator(AuthMode.JWT, jwt, auth);
+      Authenticator authenticator = new Authenticator(config, auth);
       vertx.setPeriodic(JWKS_REFRESH_MS, id -> fetchJwks(vertx, client, jwt)
           .onSuccess(fresh -> authenticator.jwtAuth = fresh)
           .onFailure(err -> LOG.warn("JWKS refresh from {} failed; keeping the previous keys: {}", jwt.jwksUrl().get(), err.getMessage())));
@@ -97,6 +105,11 @@ public final class Authenticator {
     return ctx.get(ACTOR_KEY);
   }
 
+  /** When the caller's credential ends: the bearer token's exp, or the session's expiry; empty without auth. */
+  public static Optional<Instant> expiresAt(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(EXPIRES_AT_KEY));
+  }
+
   public void handle(RoutingContext ctx) {
     if (mode == AuthMode.NONE) {
       ctx.put(ACTOR_KEY, "demo");
@@ -104,6 +117,10 @@ public final class Authenticator {
       return;
     }
     String header = ctx.request().getHeader("Authorization");
+    if (mode == AuthMode.OIDC && header == null) {
+      withSession(ctx);
+      return;
+    }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       unauthorized(ctx, "A bearer token is required.");
       return;
@@ -123,13 +140,16 @@ public final class Authenticator {
         unauthorized(ctx, "The bearer token is not meant for this service (aud).");
         return;
       }
-      Object roles = claims.getValue(settings.roleClaim());
-      if (!intersects(roles, GRANTING_ROLES)) {
+      JsonArray roles = grantingRoles(claims.getValue(settings.roleClaim()));
+      if (roles.isEmpty()) {
         Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the admin or advisor role."));
         return;
       }
       ctx.put(ACTOR_KEY, claims.getString("sub", "unknown"));
       ctx.put(ROLES_KEY, roles);
+      if (claims.getValue("exp") instanceof Number exp) {
+        ctx.put(EXPIRES_AT_KEY, Instant.ofEpochSecond(exp.longValue()));
+      }
       ctx.next();
     });
   }
@@ -143,6 +163,32 @@ public final class Authenticator {
         Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the " + role + " role."));
       }
     };
+  }
+
+  /** The signed-in page: a valid session (its role was checked at sign-in), and writes only from the board's own origin. */
+  private void withSession(RoutingContext ctx) {
+    Optional<SignIn.Identity> identity = SignIn.identity(ctx);
+    if (identity.isEmpty()) {
+      Responses.fail(ctx, new ApiError(401, "unauthorized", "You are signed out; sign in again."));
+      return;
+    }
+    HttpMethod method = ctx.request().method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD && !SignIn.fromOrigin(ctx, pageOrigin)) {
+      Responses.fail(ctx, new ApiError(403, "forbidden", "A signed-in write must come from the board page itself (Origin)."));
+      return;
+    }
+    ctx.put(ACTOR_KEY, identity.get().sub());
+    ctx.put(EXPIRES_AT_KEY, identity.get().expiresAt());
+    ctx.put(ROLES_KEY, identity.get().roles());
+    ctx.next();
+  }
+
+  /** The roles of a role claim that grant access (admin, advisor): the one role rule of bearer tokens and sign-in alike. */
+  static JsonArray grantingRoles(Object roleClaim) {
+    List<String> roles = roleClaim instanceof String value ? List.of(value.split("[ ,]"))
+        : roleClaim instanceof JsonArray values ? values.stream().filter(String.class::isInstance).map(String.class::cast).toList()
+        : List.of();
+    return new JsonArray(roles.stream().filter(GRANTING_ROLES::contains).distinct().sorted().toList());
   }
 
   /** A claim that is a string (space- or comma-separated) or an array of strings, matched against accepted values. */

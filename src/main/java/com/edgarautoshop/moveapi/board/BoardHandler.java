@@ -17,16 +17,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The board, the day's stats and the workflow table. */
+/** The board, the day's stats, the workflow table and the technicians' names. */
 public final class BoardHandler {
   private final Vertx vertx;
   private final BoardRepository repository;
   private final ZoneId shopZone;
+  private final JsonObject technicians;
 
-  public BoardHandler(Vertx vertx, BoardRepository repository, ZoneId shopZone) {
+  public BoardHandler(Vertx vertx, BoardRepository repository, ZoneId shopZone, Map<String, String> technicianNames) {
     this.vertx = vertx;
     this.repository = repository;
     this.shopZone = shopZone;
+    JsonArray items = new JsonArray();
+    technicianNames.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(tech -> items.add(new JsonObject().put("id", tech.getKey()).put("name", tech.getValue())));
+    this.technicians = new JsonObject().put("items", items);
   }
 
   /*
@@ -66,6 +71,11 @@ public final class BoardHandler {
 
   public void workflow(RoutingContext ctx) {
     Responses.ok(ctx, Workflow.toJson());
+  }
+
+  /** {@code tech_id} is a free identifier; the names the shop configured (TECHNICIANS) let the page show people, not ids. */
+  public void technicians(RoutingContext ctx) {
+    Responses.ok(ctx, technicians);
   }
 
   private static JsonObject dayStats(Map<String, Integer> counts) {

@@ -21,12 +21,15 @@ public record AppConfig(
     Duration streamHeartbeat,
     AuthMode authMode,
     JwtSettings jwt,
+    Optional<OidcSettings> oidc,
+    Map<String, String> technicianNames,
     LogFormat logFormat,
     boolean seedDemoData,
     String appVersion,
     MetricsSettings metrics) {
 
-  public enum AuthMode { JWT, NONE }
+  /** JWT: bearer tokens only. OIDC: bearer tokens, and the board page's sign-in with a session cookie. NONE: no auth, loopback only. */
+  public enum AuthMode { JWT, OIDC, NONE }
 
   public enum LogFormat { JSON, TEXT }
 
@@ -48,6 +51,29 @@ public record AppConfig(
       List<String> audience,
       String roleClaim,
       int leewaySeconds) {}
+
+  /**
+   * The board page's sign-in (AUTH_MODE=oidc): authorization code flow with PKCE against
+   * {@code issuer}, and a session in an AES-GCM encrypted cookie keyed by {@code sessionSecret}, so
+   * any instance can read it. {@code logoutUrl} is where the browser goes after the local session
+   * ends (an IdP's own sign-out page); without it, the IdP's discovered end_session_endpoint.
+   */
+  public record OidcSettings(
+      URI issuer,
+      String clientId,
+      Optional<String> clientSecret,
+      URI redirectUri,
+      List<String> scopes,
+      Optional<URI> logoutUrl,
+      String sessionSecret,
+      Duration sessionMaxAge,
+      boolean cookieSecure) {
+
+    /** scheme://host[:port] of the page, taken from the callback URL; the only Origin accepted for a session's POSTs. */
+    public String publicOrigin() {
+      return redirectUri.getScheme() + "://" + redirectUri.getRawAuthority();
+    }
+  }
 
   /**
    * Where metrics go besides the Prometheus scrape. {@code environment} is the {@code Environment}
@@ -94,12 +120,12 @@ public record AppConfig(
         e.optional("JWT_AUDIENCE").map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of()),
         e.string("JWT_ROLE_CLAIM", "roles"),
         e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60));
-    if (authMode == AuthMode.JWT) {
+    if (authMode != AuthMode.NONE) {
       if (jwt.jwksUrl().isEmpty() && jwt.publicKeyPem().isEmpty()) {
-        throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
+        throw new InvalidConfigException("AUTH_MODE=" + authMode.name().toLowerCase() + " needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
       }
       if (jwt.issuer().isEmpty() || jwt.audience().isEmpty()) {
-        throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_ISSUER and JWT_AUDIENCE, so that iss and aud are always checked");
+        throw new InvalidConfigException("AUTH_MODE=" + authMode.name().toLowerCase() + " needs JWT_ISSUER and JWT_AUDIENCE, so that iss and aud are always checked");
       }
       jwt.jwksUrl().ifPresent(u -> e.requireUri("JWT_JWKS_URL", u));
       for (String alg : jwt.algorithms()) {
@@ -122,6 +148,8 @@ public record AppConfig(
         Duration.ofMillis(e.integer("STREAM_HEARTBEAT_MS", 15_000, 50, 20_000)),
         authMode,
         jwt,
+        authMode == AuthMode.OIDC ? Optional.of(e.oidc()) : Optional.empty(),
+        e.technicianNames("TECHNICIANS"),
         e.enumValue("LOG_FORMAT", LogFormat.class, database.isPresent() ? LogFormat.JSON : LogFormat.TEXT),
         e.bool("SEED_DEMO_DATA", database.isEmpty()),
         e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")),
@@ -129,7 +157,7 @@ public record AppConfig(
             e.matching("APP_ENV", "local", "[A-Za-z0-9._-]{1,64}", "1 to 64 letters, digits, '.', '_' or '-'"),
             e.bool("CLOUDWATCH_ENABLED", false),
             e.namespace("CLOUDWATCH_NAMESPACE", "EdgarAutoShop/MoveAPI"),
-            e.step("CLOUDWATCH_STEP", Duration.ofMinutes(1)),
+            e.duration("CLOUDWATCH_STEP", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1), "1 second to 1 hour"),
             e.optional("CLOUDWATCH_ENDPOINT").map(u -> e.requireUri("CLOUDWATCH_ENDPOINT", u)),
             e.optional("AWS_REGION").map(r -> e.matching("AWS_REGION", r, "[a-z]{2}(-[a-z]+)+-[0-9]+", "an AWS region such as eu-west-1"))));
   }
@@ -205,21 +233,67 @@ public record AppConfig(
       return raw;
     }
 
-    /** An ISO-8601 duration (PT1M) or whole seconds (60), from 1 second to 1 hour. */
-    Duration step(String name, Duration fallback) {
+    /** An ISO-8601 duration (PT1M) or whole seconds (60), between min and max. */
+    Duration duration(String name, Duration fallback, Duration min, Duration max, String range) {
       Optional<String> raw = optional(name);
       if (raw.isEmpty()) {
         return fallback;
       }
       try {
-        Duration step = raw.get().matches("[0-9]{1,5}") ? Duration.ofSeconds(Long.parseLong(raw.get())) : Duration.parse(raw.get());
-        if (step.compareTo(Duration.ofSeconds(1)) < 0 || step.compareTo(Duration.ofHours(1)) > 0) {
+        Duration value = raw.get().matches("[0-9]{1,7}") ? Duration.ofSeconds(Long.parseLong(raw.get())) : Duration.parse(raw.get());
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
           throw new IllegalArgumentException();
         }
-        return step;
+        return value;
       } catch (RuntimeException ex) {
-        throw new InvalidConfigException(name + " must be a duration from 1 second to 1 hour, as ISO-8601 (PT1M) or seconds (60), got '" + raw.get() + "'");
+        throw new InvalidConfigException(name + " must be a duration from " + range + ", as ISO-8601 (PT1M) or seconds (60), got '" + raw.get() + "'");
       }
+    }
+
+    OidcSettings oidc() {
+      URI issuer = requireUri("OIDC_ISSUER", optional("OIDC_ISSUER")
+          .orElseThrow(() -> new InvalidConfigException("AUTH_MODE=oidc needs OIDC_ISSUER (e.g. https://cognito-idp.eu-west-1.amazonaws.com/<pool id>)")));
+      String clientId = optional("OIDC_CLIENT_ID").orElseThrow(() -> new InvalidConfigException("AUTH_MODE=oidc needs OIDC_CLIENT_ID"));
+      URI redirectUri = requireUri("OIDC_REDIRECT_URI", optional("OIDC_REDIRECT_URI")
+          .orElseThrow(() -> new InvalidConfigException("AUTH_MODE=oidc needs OIDC_REDIRECT_URI (https://<board host>/auth/callback)")));
+      boolean loopback = isLoopback(redirectUri.getHost());
+      if (!redirectUri.getScheme().equals("https") && !(redirectUri.getScheme().equals("http") && loopback)) {
+        throw new InvalidConfigException("OIDC_REDIRECT_URI must be an https URL (http only for localhost), got '" + redirectUri + "'");
+      }
+      if (!"/auth/callback".equals(redirectUri.getPath())) {
+        throw new InvalidConfigException("OIDC_REDIRECT_URI must end in the service's callback path /auth/callback, got '" + redirectUri + "'");
+      }
+      String secret = optional("SESSION_SECRET").orElseThrow(() -> new InvalidConfigException("AUTH_MODE=oidc needs SESSION_SECRET (at least 32 characters, the same on every instance)"));
+      if (secret.length() < 32) {
+        throw new InvalidConfigException("SESSION_SECRET must be at least 32 characters, got " + secret.length());
+      }
+      boolean secure = bool("SESSION_COOKIE_SECURE", true);
+      if (!secure && !loopback) {
+        throw new InvalidConfigException("SESSION_COOKIE_SECURE=false is allowed only when OIDC_REDIRECT_URI is on localhost, got '" + redirectUri + "'");
+      }
+      List<String> scopes = List.of(string("OIDC_SCOPES", "openid").split("[ ,]+"));
+      if (!scopes.contains("openid")) {
+        throw new InvalidConfigException("OIDC_SCOPES must include openid, got '" + String.join(" ", scopes) + "'");
+      }
+      return new OidcSettings(issuer, clientId, optional("OIDC_CLIENT_SECRET"), redirectUri, scopes,
+          optional("OIDC_LOGOUT_URL").map(u -> requireUri("OIDC_LOGOUT_URL", u)), secret,
+          duration("SESSION_MAX_AGE", Duration.ofHours(10), Duration.ofSeconds(5), Duration.ofDays(7), "5 seconds to 7 days"), secure);
+    }
+
+    /** {@code id=Name} pairs separated by commas, e.g. {@code tech-1=Sam Ortiz,tech-2=Ana Ruiz}. */
+    Map<String, String> technicianNames(String name) {
+      Map<String, String> names = new java.util.LinkedHashMap<>();
+      for (String pair : string(name, "").split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        String[] kv = pair.split("=", 2);
+        if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+          throw new InvalidConfigException(name + " must be id=Name pairs separated by commas (tech-1=Sam Ortiz,tech-2=Ana Ruiz), got '" + pair.trim() + "'");
+        }
+        names.put(kv[0].trim(), kv[1].trim());
+      }
+      return Map.copyOf(names);
     }
 
     ZoneId zone(String name, String fallback) {

@@ -7,11 +7,13 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Correlation id and version headers on every response, and one JSON access-log line per request. */
+/** Correlation id, version and browser security headers on every response, and one JSON access-log line per request. */
 public final class Correlation {
   public static final String KEY = "correlationId";
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /** The board page loads only its own files, runs no inline script or style, and may not be framed. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   private Correlation() {}
 
@@ -27,6 +29,8 @@ public final class Correlation {
         .putHeader("X-Correlation-Id", id)
         .putHeader("X-App-Version", appVersion)
         .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("Cache-Control", "no-store");
     ctx.addEndHandler(done -> ACCESS.info(new JsonObject()
         .put("type", "access")

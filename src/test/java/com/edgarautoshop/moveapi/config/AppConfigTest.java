@@ -125,6 +125,64 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("APP_ENV", "prod env"))).hasMessageStartingWith("APP_ENV ");
   }
 
+  private static final Map<String, String> OIDC = Map.of("PGHOST", "pg", "AUTH_MODE", "oidc",
+      "JWT_JWKS_URL", "https://idp.example/jwks", "JWT_ISSUER", "https://idp.example", "JWT_AUDIENCE", "move-api",
+      "OIDC_ISSUER", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", "OIDC_CLIENT_ID", "client",
+      "OIDC_REDIRECT_URI", "https://board.shop.example/auth/callback", "SESSION_SECRET", "0123456789abcdef0123456789abcdef");
+
+  private static Map<String, String> oidcWith(String... pairs) {
+    Map<String, String> env = new java.util.HashMap<>(OIDC);
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      if (pairs[i + 1] == null) {
+        env.remove(pairs[i]);
+      } else {
+        env.put(pairs[i], pairs[i + 1]);
+      }
+    }
+    return env;
+  }
+
+  @Test
+  void oidcSignInHasSafeDefaults() {
+    AppConfig.OidcSettings oidc = AppConfig.from(OIDC).oidc().orElseThrow();
+    assertThat(oidc.scopes()).containsExactly("openid");
+    assertThat(oidc.sessionMaxAge()).isEqualTo(Duration.ofHours(10));
+    assertThat(oidc.cookieSecure()).isTrue();
+    assertThat(oidc.clientSecret()).isEmpty();
+    assertThat(oidc.publicOrigin()).isEqualTo("https://board.shop.example");
+    assertThat(AppConfig.from(Map.of()).oidc()).isEmpty();
+    assertThat(AppConfig.from(oidcWith("OIDC_SCOPES", "openid email", "SESSION_MAX_AGE", "PT8H")).oidc().orElseThrow().scopes())
+        .containsExactly("openid", "email");
+  }
+
+  @Test
+  void badOidcValuesNameTheirVariable() {
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_ISSUER", null))).hasMessageStartingWith("AUTH_MODE=oidc needs OIDC_ISSUER");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_CLIENT_ID", null))).hasMessageStartingWith("AUTH_MODE=oidc needs OIDC_CLIENT_ID");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("SESSION_SECRET", null))).hasMessageStartingWith("AUTH_MODE=oidc needs SESSION_SECRET");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("SESSION_SECRET", "short"))).hasMessage("SESSION_SECRET must be at least 32 characters, got 5");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_REDIRECT_URI", "http://board.shop.example/auth/callback")))
+        .hasMessageStartingWith("OIDC_REDIRECT_URI must be an https URL");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_REDIRECT_URI", "https://board.shop.example/callback")))
+        .hasMessageStartingWith("OIDC_REDIRECT_URI must end in the service's callback path /auth/callback");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("SESSION_COOKIE_SECURE", "false")))
+        .hasMessageStartingWith("SESSION_COOKIE_SECURE=false is allowed only when OIDC_REDIRECT_URI is on localhost");
+    assertThat(AppConfig.from(oidcWith("SESSION_COOKIE_SECURE", "false", "OIDC_REDIRECT_URI", "http://127.0.0.1:8080/auth/callback"))
+        .oidc().orElseThrow().cookieSecure()).isFalse();
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("SESSION_MAX_AGE", "PT8D"))).hasMessageStartingWith("SESSION_MAX_AGE must be a duration from 5 seconds to 7 days");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_SCOPES", "email"))).hasMessageStartingWith("OIDC_SCOPES must include openid");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("OIDC_LOGOUT_URL", "not a url"))).hasMessageStartingWith("OIDC_LOGOUT_URL ");
+    assertThatThrownBy(() -> AppConfig.from(oidcWith("JWT_JWKS_URL", null))).hasMessage("AUTH_MODE=oidc needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
+  }
+
+  @Test
+  void technicianNamesAreIdNamePairs() {
+    assertThat(AppConfig.from(Map.of("TECHNICIANS", "tech-1=Sam Ortiz, tech-2 = Ana Ruiz")).technicianNames())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("tech-1", "Sam Ortiz", "tech-2", "Ana Ruiz"));
+    assertThat(AppConfig.from(Map.of()).technicianNames()).isEmpty();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("TECHNICIANS", "tech-1"))).hasMessageStartingWith("TECHNICIANS must be id=Name pairs");
+  }
+
   @Test
   void embeddedServerRefusesRootWithAClearSentence() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only meaningful as root");

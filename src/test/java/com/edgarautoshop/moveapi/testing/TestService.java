@@ -27,6 +27,7 @@ public final class TestService implements AutoCloseable {
     return start(TestPostgres.url(), extraEnv);
   }
 
+  /** {@code extraEnv} may set PORT itself, e.g. when another setting must name the port. */
   public static TestService start(DatabaseUrl db, Map<String, String> extraEnv) {
     int port = freePort();
     Map<String, String> env = new HashMap<>(Map.of(
@@ -40,7 +41,7 @@ public final class TestService implements AutoCloseable {
     AppConfig config = AppConfig.from(env);
     try {
       Application app = Application.start(config, db).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new TestService(app, port);
+      return new TestService(app, config.port());
     } catch (Exception ex) {
       throw new IllegalStateException("service did not start", ex);
     }
