@@ -118,6 +118,9 @@ class DeployTemplateTest {
 
   @Test
   void credentialsComeOnlyFromTheSecretByJsonKeyOrAsAWholeUrl() throws IOException {
+    String arnPattern = (String) template(Map.of()).parameterSpec("DbSecretArn").get("AllowedPattern");
+    assertThat(List.of(SECRET_ARN, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbCdEf"))
+        .as("a hand-made and an RDS-managed secret").allMatch(arn -> arn.matches(arnPattern));
     Map<String, String> json = secrets(template(Map.of()));
     assertThat(template(Map.of()).parameter("DbSecretFormat")).as("the default, which survives a rotation").isEqualTo("json");
     assertThat(json).containsExactlyInAnyOrderEntriesOf(Map.of("PGUSER", SECRET_ARN + ":username::", "PGPASSWORD", SECRET_ARN + ":password::",

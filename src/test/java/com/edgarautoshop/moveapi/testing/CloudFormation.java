@@ -86,6 +86,12 @@ public final class CloudFormation {
     return found;
   }
 
+  /** The declaration of one parameter (Type, Default, AllowedPattern, …). */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> parameterSpec(String name) {
+    return ((Map<String, Map<String, Object>>) template.get("Parameters")).get(name);
+  }
+
   /** The names of the template's parameters. */
   @SuppressWarnings("unchecked")
   public Set<String> parameterNames() {
