@@ -13,6 +13,7 @@ if ! command -v jq >/dev/null; then
   apt-get update -qq && apt-get install -y -qq 'jq=1.6-2.1*'
 fi
 
-db=release_check
+# RELEASE_CHECK_DB: another name when several checkouts share one PostgreSQL server.
+db=${RELEASE_CHECK_DB:-release_check}
 su postgres -c "dropdb --if-exists $db && createdb $db"
 RELEASE_TEST_DATABASE_URL="${TEST_DATABASE_URL%/*}/$db" bash deploy/test/release-rollback.test.sh

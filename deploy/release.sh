@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Releases an image tag to the ECS service: records what runs now in releases/rollback.json, builds
-# and pushes the image (skippable), registers a copy of the current task definition with the new
-# image, updates the service, waits until it is stable and smoke-tests it. A failed wait or smoke
-# test puts the service back on the previous revision automatically and exits 1.
+# Releases an image tag through the CloudFormation stack: builds and pushes the image (skippable),
+# sets the stack's ImageTag (template and every other parameter unchanged), waits while
+# CloudFormation and ECS replace the tasks, and smoke-tests the result. A failed smoke test puts
+# the previous tag back through the stack and exits 1. The stack's own in-progress state is the lock.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -12,16 +12,15 @@ usage: deploy/release.sh <tag> [--dry-run] [--skip-build] [--endpoint-url URL]
 
   <tag>           image tag: v1.2.3, 1.2.3, v1.2.3-rc.1 (semver with optional v and pre-release)
                   or a git sha (7-40 lowercase hex digits)
-  --dry-run       print the task definition change and change nothing (no file written)
+  --dry-run       print the change and change nothing (no file written)
   --skip-build    do not docker build/push (the image is already in the registry); or SKIP_BUILD=1
   --endpoint-url  AWS endpoint to talk to (same as AWS_ENDPOINT_URL), e.g. a local moto server
 
-required env: CLUSTER, SERVICE, SERVICE_URL (smoke target), IMAGE_REPOSITORY (e.g.
-  123456789012.dkr.ecr.eu-west-1.amazonaws.com/move-api; the image is IMAGE_REPOSITORY:<tag>)
-optional env: SMOKE_TOKEN, SMOKE_DATE, APP_CONTAINER, RELEASES_DIR, WAIT_TIMEOUT (s, default 600),
+required env: STACK_NAME (the deploy/move-api.yaml stack), SERVICE_URL (smoke target)
+optional env: SMOKE_TOKEN, SMOKE_DATE, RELEASES_DIR, WAIT_TIMEOUT (s, default 1800),
   RELEASE_OPERATOR (recorded as "who"; default user@host)
-Exit 0 released, 1 failed (rolled back automatically when it got as far as updating the service),
-2 bad usage or configuration.
+Exit 0 released; 1 failed (CloudFormation rolled back, or the smoke test failed and the previous
+tag was put back); 2 bad usage or configuration, or refused (stack busy, tag already running).
 EOF
 }
 
@@ -42,84 +41,58 @@ done
 [[ $tag =~ $TAG_PATTERN ]] || die "invalid tag '$tag': expected v1.2.3, 1.2.3, v1.2.3-rc.1 or a 7-40 digit lowercase git sha" 2
 [[ $skip_build =~ ^[01]$ ]] || die "SKIP_BUILD must be 0 or 1, got '$skip_build'" 2
 require_tools
-require_env CLUSTER SERVICE SERVICE_URL IMAGE_REPOSITORY
+require_env STACK_NAME SERVICE_URL
 require_seconds WAIT_TIMEOUT
 [ "$skip_build" = 1 ] || command -v docker >/dev/null || die "docker is not installed; build and push elsewhere and pass --skip-build" 2
 
-image=$IMAGE_REPOSITORY:$tag
-previous=$(current_task_definition)
-current_def=$(describe_task_definition "$previous")
-container=$(app_container_name "$current_def")
-current_image=$(jq -r --arg c "$container" '.containerDefinitions[] | select(.name == $c) | .image' <<<"$current_def")
-[ "$current_image" != "$image" ] || die "service '$SERVICE' already runs $image; nothing to release" 2
+stack=$(describe_stack)
+require_settled_stack "$stack"
+previous_tag=$(stack_parameter "$stack" ImageTag)
+repository=$(stack_parameter "$stack" ImageRepository)
+[ "$previous_tag" != "$tag" ] || die "stack '$STACK_NAME' already runs $tag; nothing to release" 2
+previous_td=$(stack_task_definition)
 
-# The new revision is the current one with only the app container's image and APP_VERSION changed,
-# so cpu, memory, roles, secrets and the other variables carry over; read-only fields are dropped.
-new_def=$(jq --arg c "$container" --arg image "$image" --arg tag "$tag" '
-  del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities,
-      .registeredAt, .registeredBy, .deregisteredAt)
-  | if (.tags // []) == [] then del(.tags) else . end
-  | .containerDefinitions |= map(if .name == $c then
-      .image = $image
-      | .environment = ([.environment[]? | select(.name != "APP_VERSION")] + [{name: "APP_VERSION", value: $tag}])
-    else . end)' <<<"$current_def")
-
-echo "release $tag to service $SERVICE (cluster $CLUSTER), container '$container':" >&2
-echo "from:" >&2; summarize_task_definition "$current_def" "$container" >&2
-echo "to:" >&2; summarize_task_definition "$new_def" "$container" >&2
+echo "release on stack $STACK_NAME: ImageTag $previous_tag -> $tag" >&2
+echo "  image: $repository:$previous_tag -> $repository:$tag (task definition now $previous_td)" >&2
 if $dry_run; then
-  echo "dry run: nothing registered, updated or recorded" >&2
+  echo "dry run: nothing built, updated, tagged or recorded" >&2
   exit 0
 fi
 
-git_sha=$(git -C "$REPO_DIR" rev-parse HEAD 2>/dev/null || echo unknown)
-git_dirty=$([ -z "$(git -C "$REPO_DIR" status --porcelain 2>/dev/null)" ] && echo false || echo true)
-started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-
-# Written before anything changes, so a rollback target exists even if this script dies midway;
-# rewritten as the release goes on (new ARN, then its final state).
-write_rollback_record() {
-  mkdir -p "$RELEASES_DIR"
-  jq -n --arg cluster "$CLUSTER" --arg service "$SERVICE" --arg tag "$tag" --arg image "$image" \
-    --arg sha "$git_sha" --argjson dirty "$git_dirty" --arg who "$(operator_name)" --arg when "$started_at" \
-    --arg previous "$previous" --arg new "$1" --arg state "$2" \
-    '{cluster: $cluster, service: $service, tag: $tag, image: $image, git_sha: $sha, git_dirty: $dirty,
-      who: $who, when: $when, previous_task_definition: $previous,
-      new_task_definition: (if $new == "" then null else $new end), state: $state}' \
-    >"$ROLLBACK_FILE.tmp"
-  mv "$ROLLBACK_FILE.tmp" "$ROLLBACK_FILE"
-}
-write_rollback_record "" started
-log "recorded previous task definition $previous in $ROLLBACK_FILE"
+# The release being replaced ran until now: it is the one to come back to, unless already judged.
+[ -n "$(revision_tag "$previous_td" "$OUTCOME_TAG")" ] || tag_revision "$previous_td" "$previous_tag" released
+# Written before anything changes, so the record exists even if this script dies midway.
+write_rollback_record "$tag" "$previous_tag" "" "$previous_td" started
 
 if [ "$skip_build" = 1 ]; then
-  log "skipping docker build/push: $image must already be in the registry"
+  log "skipping docker build/push: $repository:$tag must already be in the registry"
 else
-  log "docker build and push $image"
-  docker build -t "$image" "$REPO_DIR"
-  docker push "$image"
+  log "docker build and push $repository:$tag"
+  docker build --build-arg VERSION="$tag" --build-arg GIT_SHA="$(git -C "$REPO_DIR" rev-parse HEAD)" -t "$repository:$tag" "$REPO_DIR"
+  docker push "$repository:$tag"
 fi
 
-new=$(aws ecs register-task-definition --cli-input-json "$new_def" --output json | jq -er '.taskDefinition.taskDefinitionArn') \
-  || die "register-task-definition failed; the service was not changed"
-log "registered $new"
-write_rollback_record "$new" started
+if ! update_image_tag "$stack" "$tag"; then
+  write_rollback_record "$tag" "$previous_tag" "" "$previous_td" failed
+  record_event release failed "$previous_tag" "$tag"
+  die "release $tag failed; the stack is $(describe_stack | jq -r '"\(.StackStatus) with ImageTag \(.Parameters[] | select(.ParameterKey == "ImageTag") | .ParameterValue)"')"
+fi
+released_td=$(stack_task_definition)
 
-# Puts the service back on $previous after a failed wait or smoke test, then exits 1.
-auto_rollback() {
-  log "release $tag failed: $1; rolling back to $previous"
-  if switch_service "$previous" && run_smoke; then
-    write_rollback_record "$new" rolled_back
-    record_event auto_rollback ok "$new" "$previous" "$tag"
-    die "release $tag failed ($1); rolled back automatically to $previous, whose smoke test passed"
+if ! run_smoke; then
+  log "release $tag failed its smoke test; putting $previous_tag back through the stack"
+  tag_revision "$released_td" "$tag" rolled_back
+  if update_image_tag "$(describe_stack)" "$previous_tag" && run_smoke; then
+    tag_revision "$(stack_task_definition)" "$previous_tag" released
+    write_rollback_record "$previous_tag" "$tag" "$(stack_task_definition)" "$released_td" rolled_back
+    record_event auto_rollback ok "$tag" "$previous_tag"
+    die "release $tag failed its smoke test; rolled back automatically to $previous_tag, whose smoke test passed"
   fi
-  write_rollback_record "$new" rollback_failed
-  record_event auto_rollback failed "$new" "$previous" "$tag"
-  die "release $tag failed ($1) AND the automatic rollback to $previous failed; the service runs $(current_task_definition): act now"
-}
-
-switch_service "$new" || auto_rollback "the service did not become stable on $new"
-run_smoke || auto_rollback "the smoke test failed"
-write_rollback_record "$new" released
-record_event release ok "$previous" "$new" "$tag"
-log "released $tag: service $SERVICE runs $new; deploy/rollback.sh puts it back on $previous"
+  write_rollback_record "$tag" "$previous_tag" "$released_td" "$previous_td" rollback_failed
+  record_event auto_rollback failed "$tag" "$previous_tag"
+  die "release $tag failed its smoke test AND putting $previous_tag back failed; the stack is $(describe_stack | jq -r .StackStatus): act now (docs/operations.md)"
+fi
+tag_revision "$released_td" "$tag" released
+write_rollback_record "$tag" "$previous_tag" "$released_td" "$previous_td" released
+record_event release ok "$previous_tag" "$tag"
+log "released $tag on $STACK_NAME ($released_td); deploy/rollback.sh puts $previous_tag back"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Puts the ECS service back on the task definition revision that ran before the last release
-# (recorded in releases/rollback.json), so image, cpu, memory and environment all come back;
-# waits until it is stable, smoke-tests it and records the event in releases/history.jsonl.
+# Puts the previous good release back through the CloudFormation stack (its ImageTag), waits,
+# smoke-tests it and records the event. The previous good release comes from releases/rollback.json
+# when that file describes what the stack runs now; otherwise (missing, another stack, out of date)
+# from ECS itself: the newest earlier task definition revision that release.sh tagged as released.
+# It says which source it used.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -9,15 +11,14 @@ usage() {
   cat >&2 <<'EOF'
 usage: deploy/rollback.sh [--dry-run] [--yes] [--endpoint-url URL]
 
-  --dry-run       print what would change and change nothing
+  --dry-run       print what would change, and from which source, and change nothing
   --yes           do not ask for confirmation (needed when stdin is not a terminal)
   --endpoint-url  AWS endpoint to talk to (same as AWS_ENDPOINT_URL), e.g. a local moto server
 
-required env: CLUSTER, SERVICE, SERVICE_URL (smoke target)
-optional env: SMOKE_TOKEN, SMOKE_DATE, APP_CONTAINER, RELEASES_DIR, WAIT_TIMEOUT (s, default 600),
-  RELEASE_OPERATOR
-Exit 0 rolled back (or dry run), 1 failed, 2 refused: bad usage, no releases/rollback.json, it
-names another service, the service already runs the recorded revision, or not confirmed.
+required env: STACK_NAME (the deploy/move-api.yaml stack), SERVICE_URL (smoke target)
+optional env: SMOKE_TOKEN, SMOKE_DATE, RELEASES_DIR, WAIT_TIMEOUT (s, default 1800), RELEASE_OPERATOR
+Exit 0 rolled back (or dry run); 1 failed; 2 refused: bad usage, stack busy, no earlier good
+release found, or not confirmed.
 EOF
 }
 
@@ -33,50 +34,64 @@ while [ $# -gt 0 ]; do
   shift
 done
 require_tools
-require_env CLUSTER SERVICE SERVICE_URL
+require_env STACK_NAME SERVICE_URL
 require_seconds WAIT_TIMEOUT
 
-[ -f "$ROLLBACK_FILE" ] || die "no $ROLLBACK_FILE: nothing recorded to roll back to (deploy/release.sh writes it; see docs/operations.md)" 2
-record=$(jq -e 'select(.previous_task_definition | type == "string")' "$ROLLBACK_FILE") \
-  || die "$ROLLBACK_FILE is not a release record (no previous_task_definition)" 2
-recorded_for=$(jq -r '"\(.cluster)/\(.service)"' <<<"$record")
-[ "$recorded_for" = "$CLUSTER/$SERVICE" ] \
-  || die "$ROLLBACK_FILE is for $recorded_for, not $CLUSTER/$SERVICE" 2
-target=$(jq -r '.previous_task_definition' <<<"$record")
-released=$(jq -r '.new_task_definition // "none"' <<<"$record")
+stack=$(describe_stack)
+require_settled_stack "$stack"
+current_tag=$(stack_parameter "$stack" ImageTag)
+current_td=$(stack_task_definition)
 
-current=$(current_task_definition)
-[ "$current" != "$target" ] \
-  || die "service '$SERVICE' already runs $target, the revision recorded before release $(jq -r .tag <<<"$record"); rollback would change nothing" 2
-current_def=$(describe_task_definition "$current")
-target_def=$(describe_task_definition "$target")
-[ "$(jq -r .status <<<"$target_def")" = ACTIVE ] \
-  || die "$target is $(jq -r .status <<<"$target_def"); ECS cannot run a deregistered revision" 2
-container=$(app_container_name "$current_def")
-
-echo "roll back service $SERVICE (cluster $CLUSTER), undoing release $(jq -r .tag <<<"$record") of $(jq -r .when <<<"$record"):" >&2
-[ "$current" = "$released" ] \
-  || echo "note: the service runs $current, not the release's $released (changed since the release)" >&2
-echo "from:" >&2; summarize_task_definition "$current_def" "$container" >&2
-echo "to:" >&2; summarize_task_definition "$target_def" "$container" >&2
-if $dry_run; then
-  echo "dry run: nothing updated or recorded" >&2
-  exit 0
+# Which release to go back to, and why that one.
+target="" source=""
+if [ ! -f "$ROLLBACK_FILE" ]; then
+  file_verdict="there is no $ROLLBACK_FILE"
+elif ! record=$(jq -ce 'select(.stack and .tag and .state)' "$ROLLBACK_FILE" 2>/dev/null); then
+  file_verdict="$ROLLBACK_FILE is not a release record"
+elif [ "$(jq -r .stack <<<"$record")" != "$STACK_NAME" ]; then
+  file_verdict="$ROLLBACK_FILE is for stack $(jq -r .stack <<<"$record")"
+elif [ "$(jq -r .tag <<<"$record")" != "$current_tag" ]; then
+  file_verdict="$ROLLBACK_FILE names release $(jq -r .tag <<<"$record"), but the stack runs $current_tag (released from elsewhere since)"
+elif [ "$(jq -r .state <<<"$record")" != released ]; then
+  file_verdict="$ROLLBACK_FILE records $current_tag as $(jq -r .state <<<"$record"), not as a release to undo"
+else
+  target=$(jq -r .previous_tag <<<"$record")
+  source="$ROLLBACK_FILE (release $current_tag by $(jq -r .who <<<"$record") at $(jq -r .when <<<"$record"))"
+fi
+if [ -z "$target" ]; then
+  echo "note: $file_verdict; looking in ECS's task definition history instead" >&2
+  if found=$(earlier_good_release "$current_td" "$current_tag") && [ -n "$found" ]; then
+    target=${found#* }
+    source="ECS: task definition ${found%% *}, tagged $OUTCOME_TAG=released, $RELEASE_TAG=$target"
+  else
+    die "no earlier good release of stack $STACK_NAME found in ECS (the last $HISTORY_DEPTH revisions before $current_td); release a known good tag with deploy/release.sh instead" 2
+  fi
 fi
 
+echo "roll back stack $STACK_NAME: ImageTag $current_tag -> $target" >&2
+echo "  source: $source" >&2
+if $dry_run; then
+  echo "dry run: nothing updated, tagged or recorded" >&2
+  exit 0
+fi
 if ! $assume_yes; then
   [ -t 0 ] || die "stdin is not a terminal, so nobody can confirm: pass --yes to roll back non-interactively" 2
-  read -r -p "Roll back $SERVICE to $target? [y/N] " answer
+  read -r -p "Roll back $STACK_NAME from $current_tag to $target? [y/N] " answer
   [[ $answer =~ ^[yY]([eE][sS])?$ ]] || die "not confirmed; nothing changed" 2
 fi
 
-if ! switch_service "$target"; then
-  record_event rollback failed "$current" "$target"
-  die "rollback to $target failed: the service did not become stable on it; it runs $(current_task_definition)"
+# Marked first, while the revision is still active: whatever happens next, it is not a release to return to.
+tag_revision "$current_td" "$current_tag" rolled_back
+if ! update_image_tag "$stack" "$target"; then
+  record_event rollback failed "$current_tag" "$target"
+  die "rollback to $target failed; the stack is $(describe_stack | jq -r .StackStatus)"
 fi
+rolled_back_td=$(stack_task_definition)
 if ! run_smoke; then
-  record_event rollback failed "$current" "$target"
+  record_event rollback failed "$current_tag" "$target"
   die "rolled back to $target, but its smoke test failed: check the service now"
 fi
-record_event rollback ok "$current" "$target"
-log "rolled back: service $SERVICE runs $target again"
+tag_revision "$rolled_back_td" "$target" released
+write_rollback_record "$target" "$current_tag" "$rolled_back_td" "$current_td" rolled_back
+record_event rollback ok "$current_tag" "$target"
+log "rolled back: stack $STACK_NAME runs $target again"

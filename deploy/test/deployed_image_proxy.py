@@ -1,11 +1,13 @@
-"""Smoke target of the release test: plays "the image the ECS service runs now".
+"""Smoke target of the release test: plays "the image the stack deploys now".
 
-Every request first asks ECS (moto) which image the service's task definition has. While that
-image's tag ends in "-broken" it answers 503 like a broken build would; otherwise it forwards the
-request unchanged to the real Move API. So a release of a "-broken" tag fails its smoke test, and
-the automatic rollback's smoke test, run after ECS is back on the previous revision, passes.
+Every request first asks CloudFormation (moto) for the stack's ImageTag, which on AWS is what the
+tasks run once the stack update is complete (moto runs no tasks, and its stack update does not move
+the ECS service, see docs/deploy-reference.md). While that tag ends in "-broken" it answers 503 like
+a broken build would; otherwise it forwards the request unchanged to the real Move API. So a
+release of a "-broken" tag fails its smoke test, and the smoke test after the automatic rollback,
+once the stack is back on the previous tag, passes.
 
-usage: python deployed_image_proxy.py UPSTREAM_URL CLUSTER SERVICE
+usage: python deployed_image_proxy.py UPSTREAM_URL STACK_NAME
 Listens on an OS-chosen 127.0.0.1 port and prints it as the first line on stdout.
 Needs AWS_ENDPOINT_URL (moto) and fake credentials in the environment, like the aws CLI.
 """
@@ -16,22 +18,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 
-UPSTREAM, CLUSTER, SERVICE = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
-ecs = boto3.client("ecs")
+UPSTREAM, STACK = sys.argv[1].rstrip("/"), sys.argv[2]
+cloudformation = boto3.client("cloudformation")
 FORWARDED_HEADERS = ("Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id")
 
 
-def deployed_image():
-    service = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
-    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
-    return definition["taskDefinition"]["containerDefinitions"][0]["image"]
+def deployed_image_tag():
+    parameters = cloudformation.describe_stacks(StackName=STACK)["Stacks"][0]["Parameters"]
+    return next(p["ParameterValue"] for p in parameters if p["ParameterKey"] == "ImageTag")
 
 
 class Handler(BaseHTTPRequestHandler):
     def forward(self):
-        image = deployed_image()
-        if image.endswith("-broken"):
-            self.answer(503, b'{"ok":false,"error":{"code":"unavailable","message":"broken image ' + image.encode() + b'"}}')
+        tag = deployed_image_tag()
+        if tag.endswith("-broken"):
+            self.answer(503, b'{"ok":false,"error":{"code":"unavailable","message":"broken image ' + tag.encode() + b'"}}')
             return
         length = int(self.headers.get("Content-Length") or 0)
         request = urllib.request.Request(

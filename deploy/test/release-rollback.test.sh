@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end test of deploy/release.sh and deploy/rollback.sh against moto's ECS, with the real
-# service as the smoke target: release v1, release v2, rollback (image, cpu, memory and env come
-# back), dry-runs change nothing, refusals are clear, a broken release rolls back by itself, and a
-# service that never gets stable fails loudly.
+# End-to-end test of deploy/release.sh and deploy/rollback.sh against moto: the real template
+# (deploy/move-api.yaml, less what moto's CloudFormation cannot create; moto_template.py) deployed
+# as a stack, releases and rollbacks through its ImageTag, with the real service as smoke target.
+# Covers: refusals (bad tag, missing env, a stack in progress, nothing to roll back to), dry runs
+# that change nothing, releases that keep every other parameter, the release history in ECS tags,
+# rollback from releases/rollback.json and, when it is missing or out of date, from ECS, and a
+# broken release that rolls itself back.
 #
 # usage: RELEASE_TEST_DATABASE_URL=postgresql://… deploy/test/release-rollback.test.sh
 #   RELEASE_TEST_DATABASE_URL  a PostgreSQL database the service may migrate and write smoke cards to
@@ -60,11 +63,10 @@ export PATH=$VENV/bin:$PATH
 # Fake credentials for moto; nothing here may reach a real AWS account.
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing \
   AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
-unset AWS_PROFILE APP_CONTAINER SKIP_BUILD WAIT_TIMEOUT RELEASE_OPERATOR SMOKE_TOKEN SMOKE_DATE
+unset AWS_PROFILE SKIP_BUILD WAIT_TIMEOUT RELEASE_OPERATOR SMOKE_TOKEN SMOKE_DATE STACK_NAME
 
 echo "== moto_server on 127.0.0.1:$MOTO_PORT"
-# Tasks of services created from now on count as running, so "services-stable" can be reached.
-MOTO_ECS_SERVICE_RUNNING=2 moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$work/moto.log" 2>&1 &
+moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$work/moto.log" 2>&1 &
 pids+=($!)
 wait_for() { # URL SECONDS
   local _
@@ -73,136 +75,143 @@ wait_for() { # URL SECONDS
 }
 wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/" 30 || { cat "$work/moto.log" >&2; fail "moto did not start within 30 s"; }
 
-echo "== ECS fixture in moto: cluster, task definition v0 (cpu 256, memory 512), service of 2 tasks"
-export CLUSTER=move-api-test SERVICE=move-api IMAGE_REPOSITORY=registry.example/move-api
-export RELEASES_DIR=$work/releases SKIP_BUILD=1 RELEASE_OPERATOR=release-test
-container='[{"name":"move-api","image":"registry.example/move-api:v0.9.0","essential":true,
-  "portMappings":[{"containerPort":8080}],"environment":[{"name":"APP_ENV","value":"test"}]}]'
-aws ecs create-cluster --cluster-name "$CLUSTER" >/dev/null
-v0=$(aws ecs register-task-definition --family move-api --cpu 256 --memory 512 --network-mode awsvpc \
-  --requires-compatibilities FARGATE --container-definitions "$container" --tags key=team,value=shop \
-  --query taskDefinition.taskDefinitionArn --output text)
-aws ecs create-service --cluster "$CLUSTER" --service-name "$SERVICE" --task-definition "$v0" \
-  --desired-count 2 --launch-type FARGATE >/dev/null
+echo "== the stack in moto: deploy/move-api.yaml for Environment=test, ImageTag v0.9.0, created through a change set"
+export STACK_NAME=move-api-test RELEASES_DIR=$work/releases SKIP_BUILD=1 RELEASE_OPERATOR=release-test
+python "$TEST_DIR/moto_template.py" "$REPO_DIR/deploy/move-api.yaml" >"$work/template.json" 2>"$work/template.log" \
+  || { cat "$work/template.log" >&2; fail "moto_template.py"; }
+vpc=$(aws ec2 create-vpc --cidr-block 10.0.0.0/16 --query Vpc.VpcId --output text)
+subnet() { aws ec2 create-subnet --vpc-id "$vpc" --cidr-block "$1" --availability-zone "$2" --query Subnet.SubnetId --output text; }
+subnets="$(subnet 10.0.1.0/24 us-east-1a),$(subnet 10.0.2.0/24 us-east-1b)"
+# Every parameter given, defaults included: moto keeps UsePreviousValue only for parameters given at creation.
+jq -c --arg vpc "$vpc" --arg subnets "$subnets" \
+  --arg db_sg "$(aws ec2 create-security-group --group-name db --description db --vpc-id "$vpc" --query GroupId --output text)" \
+  --arg cert "$(aws acm request-certificate --domain-name moveapi.example.com --query CertificateArn --output text)" \
+  '{Environment: "test", VpcId: $vpc, PublicSubnetIds: $subnets, PrivateSubnetIds: $subnets, CertificateArn: $cert,
+    DbSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:moveapi-db-AbCdEf", DbSecurityGroupId: $db_sg,
+    DbInstanceIdentifier: "moveapi-db", ImageRepository: "registry.example/move-api", ImageTag: "v0.9.0",
+    JwtIssuer: "https://issuer.example", JwtAudience: "board", JwtJwksUrl: "https://issuer.example/jwks.json"} as $given
+   | [.Parameters | to_entries[] | {ParameterKey: .key, ParameterValue: ($given[.key] // (.value.Default | tostring))}]' \
+  "$work/template.json" >"$work/parameters.json"
+aws cloudformation create-change-set --stack-name "$STACK_NAME" --change-set-name initial --change-set-type CREATE \
+  --template-body "file://$work/template.json" --parameters "file://$work/parameters.json" --capabilities CAPABILITY_IAM >/dev/null
+stack_status() { aws cloudformation describe-stacks --stack-name "$STACK_NAME" --query 'Stacks[0].StackStatus' --output text; }
+assert_eq "$(stack_status)" REVIEW_IN_PROGRESS "status of a stack whose change set is not executed yet"
 
-service_td() { aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --query 'services[0].taskDefinition' --output text; }
-# "image cpu memory sorted-env" of a revision, in one aws call (each costs about a second here).
-td_summary() { aws ecs describe-task-definition --task-definition "$1" --output json | jq -r '.taskDefinition
-  | [.containerDefinitions[0].image, .cpu, .memory] + [.containerDefinitions[0].environment[] | "\(.name)=\(.value)"] | join(" ")'; }
-# Everything a dry run must leave alone: the service, the task definition revisions, the release files.
-state() {
-  aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --output json | jq -c '.services[0] | {taskDefinition, deployments}'
-  aws ecs list-task-definitions --output json | jq -c .taskDefinitionArns
-  cat "$RELEASES_DIR"/* 2>/dev/null || true
-}
-history_last() { tail -n 1 "$RELEASES_DIR/history.jsonl" | jq -r "$1"; }
-
-echo "== the smoke target: a proxy in front of the service that answers 503 while ECS runs a '-broken' image"
+echo "== the smoke target: a proxy in front of the service that answers 503 while the stack deploys a '-broken' tag"
 wait_for "http://127.0.0.1:$SERVICE_PORT/readyz" 90 || { cat "$work/service.log" >&2; fail "the service was not ready within 90 s"; }
-python3 "$TEST_DIR/deployed_image_proxy.py" "http://127.0.0.1:$SERVICE_PORT" "$CLUSTER" "$SERVICE" >"$work/proxy.port" 2>"$work/proxy.log" &
+python3 "$TEST_DIR/deployed_image_proxy.py" "http://127.0.0.1:$SERVICE_PORT" "$STACK_NAME" >"$work/proxy.port" 2>"$work/proxy.log" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.2; done
 [ -s "$work/proxy.port" ] || { cat "$work/proxy.log" >&2; fail "the proxy did not start"; }
 export SERVICE_URL=http://127.0.0.1:$(head -n 1 "$work/proxy.port")
-wait_for "$SERVICE_URL/healthz" 10 || fail "the proxy does not answer at $SERVICE_URL"
 
 release=$REPO_DIR/deploy/release.sh
 rollback=$REPO_DIR/deploy/rollback.sh
+image_tag() { aws cloudformation describe-stacks --stack-name "$STACK_NAME" --query 'Stacks[0].Parameters[?ParameterKey==`ImageTag`].ParameterValue' --output text; }
+stack_td() { aws cloudformation describe-stack-resource --stack-name "$STACK_NAME" --logical-resource-id TaskDefinition --query StackResourceDetail.PhysicalResourceId --output text; }
+# "release outcome" tags of a task definition revision.
+revision_tags() { aws ecs list-tags-for-resource --resource-arn "$1" --output json | jq -r '[.tags[] | {(.key): .value}] | add // {} | "\(.["move-api:release"]) \(.["move-api:outcome"])"'; }
+# The stack's parameters other than ImageTag, sorted: a release must not change any of them.
+other_parameters() { aws cloudformation describe-stacks --stack-name "$STACK_NAME" --output json | jq -c '.Stacks[0].Parameters | map(select(.ParameterKey != "ImageTag")) | sort_by(.ParameterKey)'; }
+# Everything a dry run must leave alone: the stack, the task definition revisions and their tags, the release files.
+state() {
+  aws cloudformation describe-stacks --stack-name "$STACK_NAME" --output json | jq -c '.Stacks[0] | {StackStatus, Parameters}'
+  local arn
+  for arn in $(aws ecs list-task-definitions --family-prefix move-api-test --status ACTIVE --query taskDefinitionArns --output text) \
+             $(aws ecs list-task-definitions --family-prefix move-api-test --status INACTIVE --query taskDefinitionArns --output text); do
+    echo "$arn $(revision_tags "$arn")"
+  done
+  cat "$RELEASES_DIR"/* 2>/dev/null || true
+}
+history_last() { tail -n 1 "$RELEASES_DIR/history.jsonl" | jq -r "$1"; }
 
 echo "== refusals"
 run_expect 2 bad-tag "$release" 'v1.0'
 assert_output bad-tag "invalid tag 'v1.0'"
-run_expect 2 no-env env -u CLUSTER -u IMAGE_REPOSITORY "$release" v1.0.0
-assert_output no-env "missing environment variable(s): CLUSTER IMAGE_REPOSITORY"
-run_expect 2 no-record "$rollback" --yes
-assert_output no-record "no $RELEASES_DIR/rollback.json: nothing recorded to roll back to"
-assert_eq "$(service_td)" "$v0" "service after the refusals"
-pass "bad tag, missing env and a missing rollback.json are refused with exit 2, nothing changed"
+run_expect 2 no-env env -u STACK_NAME -u SERVICE_URL "$release" v1.0.0
+assert_output no-env "missing environment variable(s): STACK_NAME SERVICE_URL"
+run_expect 2 in-progress "$release" v1.0.0
+assert_output in-progress "stack 'move-api-test' is REVIEW_IN_PROGRESS: a release, rollback or stack change is running"
+assert_eq "$(stack_status)" REVIEW_IN_PROGRESS "status after the refused release"
+pass "bad tag, missing env and a stack in progress are refused with exit 2, nothing changed"
+
+aws cloudformation execute-change-set --stack-name "$STACK_NAME" --change-set-name initial
+timeout 120 aws cloudformation wait stack-create-complete --stack-name "$STACK_NAME" || fail "the stack was not created: $(stack_status)"
+v0_td=$(stack_td)
+run_expect 2 nothing-to-roll-back "$rollback" --yes
+assert_output nothing-to-roll-back "note: there is no $RELEASES_DIR/rollback.json; looking in ECS's task definition history instead"
+assert_output nothing-to-roll-back "no earlier good release of stack move-api-test found in ECS"
+pass "stack created ($v0_td, ImageTag v0.9.0); a rollback with nothing released before is refused"
 
 echo "== release v1.0.0 --dry-run changes nothing"
 before=$(state)
 run_expect 0 release-dry "$release" v1.0.0 --dry-run
-assert_output release-dry "image:  registry.example/move-api:v1.0.0"
-assert_eq "$(state)" "$before" "ECS state and release files after release --dry-run"
-[ ! -e "$RELEASES_DIR/rollback.json" ] || fail "release --dry-run wrote rollback.json"
-pass "release --dry-run printed the new image and changed nothing"
+assert_output release-dry "release on stack move-api-test: ImageTag v0.9.0 -> v1.0.0"
+assert_output release-dry "registry.example/move-api:v0.9.0 -> registry.example/move-api:v1.0.0"
+assert_eq "$(state)" "$before" "stack, revisions, tags and release files after release --dry-run"
+pass "release --dry-run printed the change and changed nothing"
 
 echo "== release v1.0.0"
+others=$(other_parameters)
 run_expect 0 release-v1 "$release" v1.0.0
 assert_output release-v1 "smoke passed"
-v1=$(service_td)
-[ "$v1" != "$v0" ] || fail "release v1.0.0 left the service on $v0"
-assert_eq "$(jq -r .previous_task_definition "$RELEASES_DIR/rollback.json")" "$v0" "rollback.json previous after v1"
-assert_eq "$(jq -r .new_task_definition "$RELEASES_DIR/rollback.json")" "$v1" "rollback.json new after v1"
-assert_eq "$(jq -r '[.tag, .image, .state, .who, .git_sha] | join(" ")' "$RELEASES_DIR/rollback.json")" \
-  "v1.0.0 registry.example/move-api:v1.0.0 released release-test $(git -C "$REPO_DIR" rev-parse HEAD)" "rollback.json after v1"
-v1_summary="registry.example/move-api:v1.0.0 256 512 APP_ENV=test APP_VERSION=v1.0.0"
-assert_eq "$(td_summary "$v1")" "$v1_summary" "v1 image, cpu, memory (carried over from v0) and env"
-assert_eq "$(aws ecs describe-task-definition --task-definition "$v1" --include TAGS --output json | jq -c .tags)" \
-  '[{"key":"team","value":"shop"}]' "v1 tags (carried over from v0)"
-assert_eq "$(history_last '[.event, .result, .to_task_definition] | join(" ")')" "release ok $v1" "history after v1"
-pass "v1.0.0 released: service on $v1 (tags, cpu, memory carried over), smoke passed, rollback.json records $v0 -> $v1"
+assert_eq "$(image_tag)" v1.0.0 "ImageTag after v1.0.0"
+assert_eq "$(other_parameters)" "$others" "every other parameter after the release (UsePreviousValue)"
+v1_td=$(stack_td)
+[ "$v1_td" != "$v0_td" ] || fail "the stack's task definition did not change with the release"
+assert_eq "$(revision_tags "$v1_td")" "v1.0.0 released" "tags of the released revision"
+assert_eq "$(revision_tags "$v0_td")" "v0.9.0 released" "tags of the revision it replaced"
+assert_eq "$(jq -r '[.stack, .tag, .previous_tag, .state, .task_definition, .who, .git_sha] | join(" ")' "$RELEASES_DIR/rollback.json")" \
+  "move-api-test v1.0.0 v0.9.0 released $v1_td release-test $(git -C "$REPO_DIR" rev-parse HEAD)" "rollback.json after v1.0.0"
+assert_eq "$(history_last '[.event, .result, .from_tag, .to_tag] | join(" ")')" "release ok v0.9.0 v1.0.0" "history after v1.0.0"
+run_expect 2 release-again "$release" v1.0.0
+assert_output release-again "stack 'move-api-test' already runs v1.0.0; nothing to release"
+pass "v1.0.0 released through the stack ($v1_td); other parameters kept; both revisions tagged; a repeat is refused"
 
-echo "== release v2.0.0, then an out-of-band change on it (memory, cpu, env), like a stack update"
+echo "== release v2.0.0, then rollback --dry-run and an unconfirmed rollback change nothing"
 run_expect 0 release-v2 "$release" v2.0.0
-v2=$(service_td)
-[ "$v2" != "$v1" ] || fail "release v2.0.0 left the service on $v1"
-assert_eq "$(jq -r .previous_task_definition "$RELEASES_DIR/rollback.json")" "$v1" "rollback.json previous after v2"
-aws ecs describe-task-definition --task-definition "$v2" --output json | jq '.taskDefinition
-  | {family, networkMode, requiresCompatibilities, containerDefinitions, cpu: "512", memory: "1024"}
-  | .containerDefinitions[0].environment += [{name: "FEATURE_X", value: "on"}]' >"$work/v2b.json"
-v2b=$(aws ecs register-task-definition --cli-input-json "file://$work/v2b.json" --query taskDefinition.taskDefinitionArn --output text)
-aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --task-definition "$v2b" >/dev/null
-assert_eq "$(td_summary "$(service_td)")" "registry.example/move-api:v2.0.0 512 1024 APP_ENV=test APP_VERSION=v2.0.0 FEATURE_X=on" \
-  "the service's revision before the rollback"
-pass "v2.0.0 released on $v2; service then moved to $v2b (cpu 512, memory 1024, FEATURE_X=on)"
-
-echo "== rollback --dry-run and rollback without --yes change nothing"
+v2_td=$(stack_td)
 before=$(state)
 run_expect 0 rollback-dry "$rollback" --dry-run
-assert_output rollback-dry "image:  registry.example/move-api:v1.0.0"
-assert_output rollback-dry "dry run: nothing updated or recorded"
-assert_eq "$(state)" "$before" "ECS state and release files after rollback --dry-run"
+assert_output rollback-dry "roll back stack move-api-test: ImageTag v2.0.0 -> v1.0.0"
+assert_output rollback-dry "source: $RELEASES_DIR/rollback.json (release v2.0.0 by release-test"
 run_expect 2 rollback-unconfirmed "$rollback"
 assert_output rollback-unconfirmed "pass --yes"
-assert_eq "$(state)" "$before" "ECS state and release files after an unconfirmed rollback"
-pass "rollback --dry-run showed v1's revision and changed nothing; without --yes on a pipe it refused"
+assert_eq "$(state)" "$before" "stack, revisions, tags and release files after rollback --dry-run and without --yes"
+pass "rollback --dry-run named v1.0.0 from rollback.json and changed nothing; without --yes on a pipe it refused"
 
-echo "== rollback --yes"
+echo "== another operator releases v2.1.0 from elsewhere: this checkout's rollback.json is now out of date"
+run_expect 0 release-elsewhere env RELEASES_DIR="$work/elsewhere" "$release" v2.1.0
+v21_td=$(stack_td)
+assert_eq "$(jq -r .tag "$RELEASES_DIR/rollback.json")" v2.0.0 "this checkout's rollback.json"
 run_expect 0 rollback "$rollback" --yes
+assert_output rollback "note: $RELEASES_DIR/rollback.json names release v2.0.0, but the stack runs v2.1.0"
+assert_output rollback "source: ECS: task definition $v2_td, tagged move-api:outcome=released, move-api:release=v2.0.0"
 assert_output rollback "smoke passed"
-assert_eq "$(service_td)" "$v1" "service task definition after rollback"
-assert_eq "$(td_summary "$v1")" "$v1_summary" "image, cpu, memory and env of the revision rolled back to"
-assert_eq "$(history_last '[.event, .result, .from_task_definition, .to_task_definition] | join(" ")')" \
-  "rollback ok $v2b $v1" "history after rollback"
-pass "rolled back to $v1: image v1.0.0, cpu 256, memory 512, env without FEATURE_X; recorded"
+assert_eq "$(image_tag)" v2.0.0 "ImageTag after the rollback"
+assert_eq "$(revision_tags "$v21_td")" "v2.1.0 rolled_back" "tags of the revision rolled back from"
+assert_eq "$(revision_tags "$(stack_td)")" "v2.0.0 released" "tags of the revision rolled back to"
+assert_eq "$(history_last '[.event, .result, .from_tag, .to_tag] | join(" ")')" "rollback ok v2.1.0 v2.0.0" "history after the rollback"
+pass "the out-of-date rollback.json was set aside; ECS's history named v2.0.0; rolled back and recorded"
 
-echo "== a second rollback would be a no-op and is refused"
-run_expect 2 rollback-noop "$rollback" --yes
-assert_output rollback-noop "rollback would change nothing"
-assert_eq "$(service_td)" "$v1" "service after the refused no-op rollback"
-pass "rollback onto the revision already running is refused"
+echo "== without rollback.json, the next rollback finds the release before from ECS alone"
+rm "$RELEASES_DIR/rollback.json"
+run_expect 0 rollback-no-file "$rollback" --dry-run
+assert_output rollback-no-file "note: there is no $RELEASES_DIR/rollback.json"
+assert_output rollback-no-file "roll back stack move-api-test: ImageTag v2.0.0 -> v1.0.0"
+assert_output rollback-no-file "source: ECS: task definition $v1_td"
+pass "ECS's history skips the rolled-back v2.1.0 and the running v2.0.0 and names v1.0.0"
 
-echo "== a broken release (v3.0.0-broken: the proxy answers 503 while it is deployed) rolls back by itself"
+echo "== a broken release (v3.0.0-broken: the proxy answers 503 while the stack deploys it) rolls back by itself"
 run_expect 1 release-broken "$release" v3.0.0-broken
 assert_output release-broken "smoke FAILED"
-assert_output release-broken "rolled back automatically to $v1, whose smoke test passed"
-assert_eq "$(service_td)" "$v1" "service after the broken release"
-broken=$(jq -r .new_task_definition "$RELEASES_DIR/rollback.json")
-assert_eq "$(td_summary "$broken" | cut -d' ' -f1)" "registry.example/move-api:v3.0.0-broken" "image of the recorded broken revision"
-assert_eq "$(jq -r .state "$RELEASES_DIR/rollback.json")" "rolled_back" "rollback.json state after the broken release"
-assert_eq "$(history_last '[.event, .result, .from_task_definition, .to_task_definition] | join(" ")')" \
-  "auto_rollback ok $broken $v1" "history after the broken release"
-pass "v3.0.0-broken failed its smoke test, exit 1, service back on $v1 (smoke passed), recorded"
+assert_output release-broken "rolled back automatically to v2.0.0, whose smoke test passed"
+assert_eq "$(image_tag)" v2.0.0 "ImageTag after the broken release"
+assert_eq "$(jq -r '[.tag, .previous_tag, .state] | join(" ")' "$RELEASES_DIR/rollback.json")" "v2.0.0 v3.0.0-broken rolled_back" "rollback.json after the broken release"
+assert_eq "$(history_last '[.event, .result, .from_tag, .to_tag] | join(" ")')" "auto_rollback ok v3.0.0-broken v2.0.0" "history after the broken release"
+run_expect 0 rollback-after-broken "$rollback" --dry-run
+assert_output rollback-after-broken "records v2.0.0 as rolled_back, not as a release to undo"
+assert_output rollback-after-broken "ImageTag v2.0.0 -> v1.0.0"
+pass "v3.0.0-broken failed its smoke test, the stack is back on v2.0.0, and rollback.sh will not return to the broken tag"
 
-echo "== a service that never gets stable: the release and its automatic rollback both fail, loudly"
-# desired 3 while moto reports 2 running tasks: 'services-stable' can never be reached.
-aws ecs create-service --cluster "$CLUSTER" --service-name stuck --task-definition "$v0" \
-  --desired-count 3 --launch-type FARGATE >/dev/null
-run_expect 1 release-stuck env SERVICE=stuck WAIT_TIMEOUT=3 RELEASES_DIR="$work/releases-stuck" "$release" v1.0.0
-assert_output release-stuck "did not become stable within 3s"
-assert_output release-stuck "AND the automatic rollback to $v0 failed"
-assert_eq "$(jq -r '[.event, .result] | join(" ")' "$work/releases-stuck/history.jsonl")" "auto_rollback failed" "history of the stuck service"
-pass "a release that never gets stable tries the rollback, and says so when that fails too (exit 1)"
-
-echo "PASS: release and rollback against moto ECS with the real service as smoke target"
+echo "PASS: release and rollback through the CloudFormation stack in moto, with the real service as smoke target"

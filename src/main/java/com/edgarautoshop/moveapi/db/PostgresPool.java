@@ -42,7 +42,10 @@ public final class PostgresPool {
         .setUser(db.user())
         .setPassword(db.password())
         .setSslMode(SslMode.of(db.sslMode()))
-        .setCachePreparedStatements(true)
+        // Off: unnamed statements, parsed again with every execution, so that a transaction-pooling
+        // proxy (RDS Proxy, PgBouncer) finds no named statement bound to the session (docs/scaling.md).
+        .setCachePreparedStatements(config.dbPreparedStatementCache())
+        .setUseLayer7Proxy(!config.dbPreparedStatementCache())
         .setPipeliningLimit(256)
         // Server-side bounds so a stuck lock or query can never outlive the request.
         .setProperties(Map.of(

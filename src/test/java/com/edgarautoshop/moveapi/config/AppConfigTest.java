@@ -69,6 +69,15 @@ class AppConfigTest {
   }
 
   @Test
+  void preparedStatementCacheIsOnUnlessTurnedOff() {
+    assertThat(AppConfig.from(Map.of()).dbPreparedStatementCache()).isTrue();
+    assertThat(AppConfig.from(Map.of("DB_PREPARED_STATEMENT_CACHE", "false")).dbPreparedStatementCache()).isFalse();
+    assertThat(AppConfig.from(Map.of("DB_PREPARED_STATEMENT_CACHE", "1")).dbPreparedStatementCache()).isTrue();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DB_PREPARED_STATEMENT_CACHE", "off")))
+        .hasMessage("DB_PREPARED_STATEMENT_CACHE must be true or false, got 'off'");
+  }
+
+  @Test
   void badValuesNameTheirVariable() {
     assertThatThrownBy(() -> AppConfig.from(Map.of("PORT", "http"))).hasMessageStartingWith("PORT ");
     assertThatThrownBy(() -> AppConfig.from(Map.of("DB_POOL_SIZE", "0"))).hasMessageStartingWith("DB_POOL_SIZE ");

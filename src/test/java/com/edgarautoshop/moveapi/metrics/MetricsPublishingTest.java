@@ -9,6 +9,7 @@ import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.CloudFormation;
 import com.edgarautoshop.moveapi.testing.LocalCloudWatch;
 import com.edgarautoshop.moveapi.testing.LocalCloudWatch.Datum;
+import com.edgarautoshop.moveapi.testing.MetricMath;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -65,34 +66,42 @@ class MetricsPublishingTest {
       }
       int moves = CONFLICTS + 1;
 
-      Map<String, Object> conflictAlarm = template.properties("HighConflictRateAlarm");
-      await(() -> sum(watched(cloudWatch, template, conflictAlarm, conflictAlarm)) >= CONFLICTS, "the conflicts to be published");
-      List<Datum> conflictData = watched(cloudWatch, template, conflictAlarm, conflictAlarm);
-      assertThat(conflictData).as("a zero is published while nothing happens").anyMatch(d -> d.value() == 0);
-      assertThat(sum(conflictData)).isEqualTo(CONFLICTS);
-      assertThat(conflictAlarm.get("Statistic")).isEqualTo("Sum");
-      assertThat(breaches(conflictAlarm, sum(conflictData))).as("31 conflicts in 5 minutes fire the alarm").isTrue();
-
-      Map<String, Object> latencyAlarm = template.properties("HighLatencyAlarm");
-      List<Map<String, Object>> queries = list(latencyAlarm.get("Metrics"));
-      Map<String, Double> sums = new TreeMap<>();
-      for (Map<String, Object> query : queries) {
-        if (query.containsKey("MetricStat")) {
-          Map<String, Object> stat = map(query.get("MetricStat"));
-          assertThat(stat.get("Stat")).isEqualTo("Sum");
-          Map<String, Object> metric = map(stat.get("Metric"));
-          await(() -> !watched(cloudWatch, template, metric, stat).isEmpty(), "the latency series " + metric.get("MetricName"));
-          sums.put((String) query.get("Id"), sum(watched(cloudWatch, template, metric, stat)));
+      // Every metric of the service's namespace that an alarm watches arrives under exactly its name, dimensions and unit.
+      Map<String, Map<String, Object>> ownMetrics = new TreeMap<>();
+      template.resourcesOfType("AWS::CloudWatch::Alarm").keySet().forEach(alarm -> {
+        Map<String, Object> properties = template.resolvedProperties(alarm);
+        if (properties.containsKey("Metrics")) {
+          list(properties.get("Metrics")).stream().filter(q -> q.containsKey("MetricStat")).forEach(q -> {
+            Map<String, Object> stat = map(q.get("MetricStat"));
+            ownMetrics.put(alarm + "/" + q.get("Id"), withUnit(map(stat.get("Metric")), stat.get("Unit")));
+          });
+        } else {
+          ownMetrics.put(alarm, withUnit(properties, properties.get("Unit")));
         }
+      });
+      ownMetrics.values().removeIf(metric -> !"EdgarAutoShop/MoveAPI".equals(metric.get("Namespace")));
+      assertThat(ownMetrics).as("alarms on the service's own metrics").containsKeys(
+          "HighConflictRateAlarm/conflicts", "HighConflictRateAlarm/moves", "MoveErrorRateAlarm/unavailable", "MetricsMissingAlarm");
+      for (Map<String, Object> metric : ownMetrics.values()) {
+        await(() -> !watched(cloudWatch, metric).isEmpty(), "the series " + metric.get("MetricName") + " " + metric.get("Dimensions"));
       }
-      Map<String, Object> expression = queries.stream().filter(q -> Boolean.TRUE.equals(q.get("ReturnData"))).findFirst().orElseThrow();
-      String[] operands = ((String) expression.get("Expression")).split("/");
-      String countId = operands[1].trim();
-      await(() -> sum(watchedById(cloudWatch, template, queries, countId)) >= moves, "every move's latency to be published");
-      assertThat(sum(watchedById(cloudWatch, template, queries, countId))).as("one latency per move attempt").isEqualTo(moves);
-      double average = sum(watchedById(cloudWatch, template, queries, operands[0].trim())) / moves;
-      assertThat(average).isPositive();
-      assertThat(breaches(latencyAlarm, average)).as("local moves are far below 800 ms").isFalse();
+      assertThat(watched(cloudWatch, ownMetrics.get("HighConflictRateAlarm/conflicts")))
+          .as("a zero is published while nothing happens").anyMatch(d -> d.value() == 0);
+
+      Map<String, Object> conflictAlarm = template.resolvedProperties("HighConflictRateAlarm");
+      await(() -> sum(watched(cloudWatch, ownMetrics.get("HighConflictRateAlarm/moves"))) >= moves, "every move to be published");
+      Map<String, Double> window = Map.of(
+          "conflicts", sum(watched(cloudWatch, ownMetrics.get("HighConflictRateAlarm/conflicts"))),
+          "moves", sum(watched(cloudWatch, ownMetrics.get("HighConflictRateAlarm/moves"))));
+      assertThat(window).as("one count per move attempt, one conflict per 409").isEqualTo(Map.of("conflicts", (double) CONFLICTS, "moves", (double) moves));
+      assertThat(MetricMath.breaches(conflictAlarm, window)).as("31 conflicts in 32 moves fire the conflict-ratio alarm").isTrue();
+
+      Map<String, Object> errorAlarm = template.resolvedProperties("MoveErrorRateAlarm");
+      Map<String, Double> errors = Map.of(
+          "unavailable", sum(watched(cloudWatch, ownMetrics.get("MoveErrorRateAlarm/unavailable"))),
+          "failed", sum(watched(cloudWatch, ownMetrics.get("MoveErrorRateAlarm/failed"))),
+          "moves", sum(watched(cloudWatch, ownMetrics.get("MoveErrorRateAlarm/moves"))));
+      assertThat(MetricMath.breaches(errorAlarm, errors)).as("no move failed").isFalse();
       assertThat(cloudWatch.actions()).containsOnly("PutMetricData");
     }
   }
@@ -136,33 +145,22 @@ class MetricsPublishingTest {
     }
   }
 
+  private static Map<String, Object> withUnit(Map<String, Object> metric, Object unit) {
+    Map<String, Object> copy = new java.util.HashMap<>(metric);
+    copy.put("Unit", unit);
+    return copy;
+  }
+
   /** The data published under the alarm metric's namespace, name, exact dimension set and unit. */
-  private static List<Datum> watched(LocalCloudWatch cloudWatch, CloudFormation template, Map<String, Object> metric, Map<String, Object> unitHolder) {
-    String namespace = (String) template.resolve(metric.get("Namespace"));
+  private static List<Datum> watched(LocalCloudWatch cloudWatch, Map<String, Object> metric) {
     Map<String, String> dimensions = list(metric.get("Dimensions")).stream()
-        .collect(Collectors.toMap(d -> (String) d.get("Name"), d -> (String) template.resolve(d.get("Value")), (a, b) -> a, TreeMap::new));
-    assertThat(namespace).isEqualTo("EdgarAutoShop/MoveAPI");
+        .collect(Collectors.toMap(d -> (String) d.get("Name"), d -> (String) d.get("Value"), (a, b) -> a, TreeMap::new));
     assertThat(dimensions).containsEntry("Service", "MoveAPI").containsEntry("Environment", ENVIRONMENT);
     List<Datum> data = cloudWatch.data().stream()
-        .filter(d -> d.namespace().equals(namespace) && d.name().equals(metric.get("MetricName")) && d.dimensions().equals(dimensions))
+        .filter(d -> d.namespace().equals(metric.get("Namespace")) && d.name().equals(metric.get("MetricName")) && d.dimensions().equals(dimensions))
         .toList();
-    assertThat(data).as("unit of " + metric.get("MetricName")).allMatch(d -> d.unit().equals(unitHolder.get("Unit")));
+    assertThat(data).as("unit of " + metric.get("MetricName")).allMatch(d -> d.unit().equals(metric.get("Unit")));
     return data;
-  }
-
-  private static List<Datum> watchedById(LocalCloudWatch cloudWatch, CloudFormation template, List<Map<String, Object>> queries, String id) {
-    Map<String, Object> stat = map(queries.stream().filter(q -> id.equals(q.get("Id"))).findFirst().orElseThrow().get("MetricStat"));
-    return watched(cloudWatch, template, map(stat.get("Metric")), stat);
-  }
-
-  private static boolean breaches(Map<String, Object> alarm, double value) {
-    double threshold = ((Number) alarm.get("Threshold")).doubleValue();
-    return switch ((String) alarm.get("ComparisonOperator")) {
-      case "GreaterThanThreshold" -> value > threshold;
-      case "GreaterThanOrEqualToThreshold" -> value >= threshold;
-      case "LessThanThreshold" -> value < threshold;
-      default -> throw new IllegalArgumentException("unexpected operator " + alarm.get("ComparisonOperator"));
-    };
   }
 
   private static double sum(List<Datum> data) {

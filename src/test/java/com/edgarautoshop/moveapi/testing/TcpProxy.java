@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore. */
 public final class TcpProxy implements AutoCloseable {
@@ -15,12 +16,20 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  /** Gives each accepted connection a stream that receives a copy of what the client sent; or null. */
+  private final Supplier<OutputStream> clientTap;
   private volatile ServerSocket server;
 
   public TcpProxy(String targetHost, int targetPort) {
+    this(targetHost, targetPort, null);
+  }
+
+  /** A proxy that also copies each connection's client-to-server bytes into its own stream from {@code clientTap}. */
+  public TcpProxy(String targetHost, int targetPort, Supplier<OutputStream> clientTap) {
     this.port = TestService.freePort();
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    this.clientTap = clientTap;
     open();
   }
 
@@ -42,8 +51,8 @@ public final class TcpProxy implements AutoCloseable {
           Socket upstream = new Socket(targetHost, targetPort);
           sockets.add(client);
           sockets.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
+          pump(client, upstream, clientTap == null ? null : clientTap.get());
+          pump(upstream, client, null);
         } catch (IOException closed) {
           return;
         }
@@ -62,12 +71,15 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  private static void pump(Socket from, Socket to) {
+  private static void pump(Socket from, Socket to, OutputStream copy) {
     Thread pump = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          if (copy != null) {
+            copy.write(buffer, 0, n);
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
