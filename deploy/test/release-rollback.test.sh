@@ -24,10 +24,13 @@ for tool in jq curl python3 timeout; do
   command -v "$tool" >/dev/null || { echo "error: the test needs '$tool'" >&2; exit 2; }
 done
 
+# shellcheck source=../../.ci/lib/service.sh
+source "$REPO_DIR/.ci/lib/service.sh"
 work=$(mktemp -d)
 pids=()
 cleanup() {
   local pid
+  service_stop 30
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -47,9 +50,8 @@ run_expect() {
 assert_output() { grep -qF -- "$2" "$work/$1.out" || { cat "$work/$1.out" >&2; fail "$1: output lacks '$2'"; }; }
 
 echo "== the real service on 127.0.0.1:$SERVICE_PORT (started first: it takes the longest)"
-DATABASE_URL=$RELEASE_TEST_DATABASE_URL AUTH_MODE=none PORT=$SERVICE_PORT LOG_FORMAT=text \
-  java -jar "$JAR" >"$work/service.log" 2>&1 &
-pids+=($!)
+service_start env DATABASE_URL="$RELEASE_TEST_DATABASE_URL" AUTH_MODE=none PORT="$SERVICE_PORT" LOG_FORMAT=text \
+  java -jar "$JAR" >"$work/service.log" 2>&1
 
 echo "== moto[server] and awscli in $VENV"
 stamp=$VENV/requirements.sha256
@@ -98,7 +100,7 @@ stack_status() { aws cloudformation describe-stacks --stack-name "$STACK_NAME" -
 assert_eq "$(stack_status)" REVIEW_IN_PROGRESS "status of a stack whose change set is not executed yet"
 
 echo "== the smoke target: a proxy in front of the service that answers 503 while the stack deploys a '-broken' tag"
-wait_for "http://127.0.0.1:$SERVICE_PORT/readyz" 90 || { cat "$work/service.log" >&2; fail "the service was not ready within 90 s"; }
+service_await_ready "http://127.0.0.1:$SERVICE_PORT" 90 || { cat "$work/service.log" >&2; fail "the service was not ready"; }
 python3 "$TEST_DIR/deployed_image_proxy.py" "http://127.0.0.1:$SERVICE_PORT" "$STACK_NAME" >"$work/proxy.port" 2>"$work/proxy.log" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$work/proxy.port" ] && break; sleep 0.2; done
