@@ -4,19 +4,24 @@ import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
 import com.edgarautoshop.moveapi.auth.Authenticator;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
 import com.edgarautoshop.moveapi.web.ApiError;
 import com.edgarautoshop.moveapi.web.Correlation;
+import com.edgarautoshop.moveapi.web.HeaderTimeout;
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,9 +38,10 @@ import org.slf4j.LoggerFactory;
 /** The one place where routes, body limit, auth, timeout and error mapping are assembled; one instance per event loop. */
 final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final long DB_MARGIN_MS = 500;
 
   /** The handlers, built once and shared by every instance (they hold no per-loop state). */
-  record Handlers(Authenticator auth, Health health, Metrics metrics, AppointmentHandler appointments, BoardHandler board,
+  record Handlers(Authenticator auth, Health health, AppointmentHandler appointments, BoardHandler board,
       MoveHandler move, StreamHandler stream) {}
 
   private final AppConfig config;
@@ -49,8 +55,28 @@ final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(config.port(), config.host());
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerReadTimeout().toMillis());
+    Router router = router(headerTimeout);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    return server
+        .connectionHandler(headerTimeout::awaitHeaders)
+        .requestHandler(request -> {
+          headerTimeout.headersArrived(request.connection());
+          router.handle(request);
+        })
+        .listen(config.port(), config.host());
+  }
+
+  /**
+   * GET /metrics on its own listener (METRICS_PORT), so that the public port and its load balancer
+   * never serve it. One server for the process: scrapes are rare.
+   */
+  static Future<HttpServer> startMetricsServer(Vertx vertx, AppConfig config, Metrics metrics) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(metrics::scrape);
+    router.route().last().handler(ctx -> Responses.fail(ctx, ApiError.notFound("Only /metrics is served on this port.")));
+    return vertx.createHttpServer().requestHandler(router).listen(config.metrics().port(), config.host());
   }
 
   /** Stops accepting connections and gives in-flight requests up to the request timeout to finish. */
@@ -59,26 +85,38 @@ final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
   }
 
-  private Router router() {
+  /*
+   * Route names are what the HTTP server meters' route label shows (the last named route a request
+   * passed): the template, never the raw path; "/api/admin/*" for requests refused by auth.
+   */
+  private Router router(HeaderTimeout headerTimeout) {
     Handlers h = handlers;
-    TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
+    long timeoutMs = config.requestTimeout().toMillis();
+    TimeoutHandler timeout = TimeoutHandler.create(timeoutMs, 503);
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(Requests.MAX_BODY_BYTES);
     Router router = Router.router(vertx);
 
-    router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
+    router.route().handler(ctx -> {
+      HttpConnection connection = ctx.request().connection();
+      ctx.addEndHandler(ended -> headerTimeout.awaitHeaders(connection));
+      Correlation.handle(ctx, config.appVersion());
+    });
     // A stream is open by design; its liveness is the heartbeat, so the request timeout skips it.
     router.route().handler(ctx -> {
       if (ctx.request().path().equals(StreamHandler.PATH)) {
         ctx.next();
       } else {
+        // Database work must be answered a margin before the HTTP timeout, so that a cancelled
+        // statement's rollback still reaches the client as a definite answer.
+        long dbMarginMs = Math.min(DB_MARGIN_MS, timeoutMs / 5);
+        Requests.setDeadline(ctx, new Deadline(vertx, System.nanoTime() + (timeoutMs - dbMarginMs) * 1_000_000));
         timeout.handle(ctx);
       }
     });
     router.get("/healthz").handler(h.health()::live);
     router.get("/readyz").handler(h.health()::ready);
-    router.get("/metrics").handler(h.metrics()::scrape);
 
-    router.route("/api/admin/*").handler(h.auth()::handle);
+    router.route("/api/admin/*").setName("/api/admin/*").handler(h.auth()::handle);
     router.get("/api/admin/workflow").handler(h.board()::workflow);
     router.get("/api/admin/appointments/board").handler(h.board()::board);
     router.get("/api/admin/dashboard/stats").handler(h.board()::stats);
@@ -90,9 +128,9 @@ final class HttpVerticle extends VerticleBase {
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
 
     // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
-    router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    router.get("/*").setName("static").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
 
-    router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
+    router.route().last().setName(Metrics.UNMATCHED_ROUTE).handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
     return router;
   }
@@ -112,9 +150,13 @@ final class HttpVerticle extends VerticleBase {
     if (ctx.statusCode() == 503) {
       LOG.warn("request timed out: {} {}", ctx.request().method(), ctx.request().path());
     }
+    Deadline deadline = Requests.deadline(ctx);
     Responses.fail(ctx, switch (ctx.statusCode()) {
       case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
-      case 503 -> ApiError.unavailable("The request did not finish in time; retry shortly.");
+      // Only the TimeoutHandler fails with a bare 503: a write sent to the database may have happened.
+      case 503 -> deadline != null && deadline.workSent()
+          ? ApiError.outcomeUnknown()
+          : ApiError.unavailable("The request did not finish in time; retry shortly.");
       case 404 -> ApiError.notFound("No such resource.");
       default -> new ApiError(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, "internal_error", "The request failed.");
     });

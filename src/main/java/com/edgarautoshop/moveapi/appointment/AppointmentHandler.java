@@ -15,7 +15,7 @@ public final class AppointmentHandler {
 
   public void create(RoutingContext ctx) {
     NewAppointment appointment = NewAppointment.parse(Requests.jsonObject(ctx));
-    repository.create(appointment)
+    repository.create(appointment, Requests.deadline(ctx))
         .onSuccess(card -> Responses.created(ctx, card))
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
@@ -29,7 +29,7 @@ public final class AppointmentHandler {
 
   public void delete(RoutingContext ctx) {
     long id = AppointmentIds.fromPath(ctx);
-    repository.delete(id)
+    repository.delete(id, Requests.deadline(ctx))
         .onSuccess(deleted -> {
           if (deleted) {
             Responses.ok(ctx, new JsonObject().put("appointment_id", String.valueOf(id)));

@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.appointment;
 
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.web.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -59,8 +60,8 @@ public final class AppointmentRepository {
     this.pool = pool;
   }
 
-  public Future<JsonObject> create(NewAppointment appointment) {
-    return pool.withTransaction(conn -> customerId(conn, appointment)
+  public Future<JsonObject> create(NewAppointment appointment, Deadline deadline) {
+    return deadline.withTransaction(pool, conn -> customerId(conn, appointment)
         .compose(customerId -> vehicleId(conn, appointment, customerId)
             .compose(vehicleId -> conn.preparedQuery(INSERT_APPOINTMENT_SQL).execute(Tuple.from(new Object[] {
                 customerId, vehicleId, appointment.apptStart(), appointment.apptEnd(), appointment.notes(),
@@ -75,8 +76,8 @@ public final class AppointmentRepository {
   }
 
   /** False when there was no such appointment. */
-  public Future<Boolean> delete(long id) {
-    return pool.preparedQuery(DELETE_SQL).execute(Tuple.of(id)).map(rows -> rows.size() == 1);
+  public Future<Boolean> delete(long id, Deadline deadline) {
+    return deadline.withConnection(pool, conn -> conn.preparedQuery(DELETE_SQL).execute(Tuple.of(id))).map(rows -> rows.size() == 1);
   }
 
   /** Empty when the appointment does not exist; newest move first otherwise. */

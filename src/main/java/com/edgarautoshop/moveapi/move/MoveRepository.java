@@ -3,6 +3,7 @@ package com.edgarautoshop.moveapi.move;
 import com.edgarautoshop.moveapi.appointment.Announcements;
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -62,11 +63,12 @@ public final class MoveRepository {
     this.pool = pool;
   }
 
-  public Future<MoveResult> move(MoveCommand command) {
+  /** The whole unit, pool wait included, ends by the request's deadline ({@link Deadline}). */
+  public Future<MoveResult> move(MoveCommand command, Deadline deadline) {
     if (command.idempotencyKey().isEmpty()) {
-      return moveOn(pool, command);
+      return deadline.withConnection(pool, conn -> moveOn(conn, command));
     }
-    return pool.withTransaction(conn -> moveOnceForKey(conn, command, command.idempotencyKey().get()));
+    return deadline.withTransaction(pool, conn -> moveOnceForKey(conn, command, command.idempotencyKey().get()));
   }
 
   /** Keys are kept at least 24 h (48 h in fact); called periodically. */

@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.web;
 
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -67,6 +68,9 @@ public final class Responses {
   public static ApiError toApiError(Throwable failure) {
     if (failure instanceof ApiError apiError) {
       return apiError;
+    }
+    if (failure instanceof Deadline.Expired expired) {
+      return ApiError.unavailable(expired.getMessage());
     }
     if (PgErrors.isUnavailable(failure) || PgErrors.isRetryable(failure)) {
       return ApiError.unavailable("The database is unavailable or busy; retry shortly.");

@@ -161,7 +161,8 @@ class AuthTest {
   void healthAndMetricsNeedNoToken() {
     assertThat(api.get("/healthz").status()).isEqualTo(200);
     assertThat(api.get("/readyz").status()).isEqualTo(200);
-    assertThat(api.get("/metrics").status()).isEqualTo(200);
+    assertThat(api.scrape().status()).isEqualTo(200);
+    assertThat(api.get("/metrics").status()).as("not on the public port").isEqualTo(404);
   }
 
   @Test
