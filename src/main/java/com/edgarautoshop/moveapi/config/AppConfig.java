@@ -49,7 +49,8 @@ public record AppConfig(
       Optional<String> issuer,
       List<String> audience,
       String roleClaim,
-      int leewaySeconds) {}
+      int leewaySeconds,
+      Duration jwksMaxAge) {}
 
   /**
    * Where metrics go: the Prometheus scrape on its own {@code port} (never the public one), and
@@ -97,7 +98,8 @@ public record AppConfig(
         e.optional("JWT_ISSUER"),
         e.optional("JWT_AUDIENCE").map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of()),
         e.string("JWT_ROLE_CLAIM", "roles"),
-        e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60));
+        e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60),
+        Duration.ofSeconds(e.integer("JWT_JWKS_MAX_AGE_SECONDS", 3600, 2, 86_400)));
     if (authMode == AuthMode.JWT) {
       if (jwt.jwksUrl().isEmpty() && jwt.publicKeyPem().isEmpty()) {
         throw new InvalidConfigException("AUTH_MODE=jwt needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
