@@ -2,6 +2,7 @@ package com.edgarautoshop.moveapi.web;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -97,6 +98,36 @@ public final class Validation {
       return null;
     }
     return number.intValue();
+  }
+
+  /** An optional query parameter: a decimal integer {@code min} … {@code max}, {@code fallback} when absent. */
+  public int queryInteger(RoutingContext ctx, String name, int min, int max, int fallback) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    if (raw.matches("[0-9]{1,9}")) {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    }
+    add(name, "must be an integer between " + min + " and " + max);
+    return fallback;
+  }
+
+  /** An optional query parameter under {@link Requests#id}'s rule (a cursor); null when absent. */
+  public Long queryId(RoutingContext ctx, String name) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return null;
+    }
+    OptionalLong id = Requests.id(raw);
+    if (id.isEmpty()) {
+      add(name, "must be a next_cursor value from an earlier page");
+      return null;
+    }
+    return id.getAsLong();
   }
 
   /** An optional id, as a string ("42") or an integer, under {@link Requests#id}'s rule. */
