@@ -57,7 +57,9 @@ final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerReadTimeout().toMillis());
     Router router = router(headerTimeout);
+    // No h2c (the ALB speaks HTTP/1.1 to targets): its sniffing of the first bytes would hide a silent connection from the header bound.
     server = vertx.createHttpServer(new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     return server
         .connectionHandler(headerTimeout::awaitHeaders)
