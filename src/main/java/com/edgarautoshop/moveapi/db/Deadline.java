@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.util.function.Function;
 
 /**
@@ -16,8 +17,9 @@ import java.util.function.Function;
  *   <li>work still waiting for a connection at the deadline never starts (503, nothing changed);
  *   <li>a statement still running at the deadline is cancelled (PostgreSQL rolls it back), and a
  *       transaction is rolled back instead of committed;
- *   <li>only when the database does not answer at all (a lost connection, or a COMMIT already on
- *       its way) is the outcome unknown: {@link #workSent()} tells the router to answer 504.
+ *   <li>only when the database does not answer (a lost connection, or a COMMIT already on its way)
+ *       is the outcome unknown: {@link OutcomeUnknown}, or, when nothing came back by the HTTP
+ *       timeout, {@link #workSent()}: both answer 504.
  * </ul>
  *
  * One per request, used on the request's event loop only.
@@ -30,10 +32,18 @@ public final class Deadline {
     }
   }
 
+  /** The database may or may not have applied the work: its connection was lost after the work (or its COMMIT) was sent. */
+  public static final class OutcomeUnknown extends RuntimeException {
+    OutcomeUnknown(Throwable cause) {
+      super("the connection was lost after the work was sent", cause, false, false);
+    }
+  }
+
   private final Vertx vertx;
   private final long dueNanos;
   private boolean sent;
   private boolean expired;
+  private boolean committing;
 
   /** Database work must be answered by {@code dueNanos} ({@link System#nanoTime()}). */
   public Deadline(Vertx vertx, long dueNanos) {
@@ -87,6 +97,9 @@ public final class Deadline {
         conn.close();
         if (done.succeeded()) {
           result.tryComplete(done.result());
+        } else if (PgErrors.isConnectionLost(done.cause()) && (!transaction || committing)) {
+          // A statement outside a transaction, or a COMMIT, may have taken effect before the connection went.
+          result.tryFail(new OutcomeUnknown(done.cause()));
         } else {
           result.tryFail(done.cause());
         }
@@ -100,8 +113,13 @@ public final class Deadline {
     return conn.begin().compose(tx -> work.apply(conn).compose(
         value -> expired
             ? tx.rollback().transform(ignored -> Future.failedFuture(timedOut()))
-            : tx.commit().map(value),
+            : commit(tx).map(value),
         failure -> tx.rollback().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  private Future<Void> commit(Transaction tx) {
+    committing = true;
+    return tx.commit();
   }
 
   private static Expired notStarted() {

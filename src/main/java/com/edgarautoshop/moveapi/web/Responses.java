@@ -72,6 +72,9 @@ public final class Responses {
     if (failure instanceof Deadline.Expired expired) {
       return ApiError.unavailable(expired.getMessage());
     }
+    if (failure instanceof Deadline.OutcomeUnknown) {
+      return ApiError.outcomeUnknown();
+    }
     if (PgErrors.isUnavailable(failure) || PgErrors.isRetryable(failure)) {
       return ApiError.unavailable("The database is unavailable or busy; retry shortly.");
     }

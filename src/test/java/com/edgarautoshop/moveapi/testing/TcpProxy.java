@@ -9,13 +9,15 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore. */
+/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore, or freeze (hold every byte) and thaw. */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private final Object thawed = new Object();
+  private boolean frozen;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.port = TestService.freePort();
@@ -62,12 +64,40 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  private static void pump(Socket from, Socket to) {
+  /** PostgreSQL stops answering: connections stay open, but nothing passes in either direction until {@link #thaw}. */
+  public void freeze() {
+    synchronized (thawed) {
+      frozen = true;
+    }
+  }
+
+  public void thaw() {
+    synchronized (thawed) {
+      frozen = false;
+      thawed.notifyAll();
+    }
+  }
+
+  private void awaitThawed() throws IOException {
+    synchronized (thawed) {
+      while (frozen) {
+        try {
+          thawed.wait();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IOException(ex);
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
     Thread pump = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          awaitThawed();
           out.write(buffer, 0, n);
           out.flush();
         }
