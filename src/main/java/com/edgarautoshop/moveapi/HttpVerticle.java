@@ -63,6 +63,7 @@ final class HttpVerticle extends VerticleBase {
         .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     return server
         .connectionHandler(headerTimeout::awaitHeaders)
+        .invalidRequestHandler(Responses::invalidRequest)
         .requestHandler(request -> {
           headerTimeout.headersArrived(request.connection());
           router.handle(request);
@@ -134,6 +135,9 @@ final class HttpVerticle extends VerticleBase {
 
     router.route().last().setName(Metrics.UNMATCHED_ROUTE).handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
+    // Failures the router meets outside any route, e.g. a path whose %-escapes do not decode, get the envelope too.
+    router.errorHandler(400, ctx -> Responses.fail(ctx, new ApiError(400, "invalid_request", "The request path is not valid.")));
+    router.errorHandler(500, ctx -> Responses.fail(ctx, ctx.failure() == null ? new ApiError(500, "internal_error", "The request failed.") : ctx.failure()));
     return router;
   }
 
@@ -153,6 +157,10 @@ final class HttpVerticle extends VerticleBase {
       LOG.warn("request timed out: {} {}", ctx.request().method(), ctx.request().path());
     }
     Deadline deadline = Requests.deadline(ctx);
+    if (ctx.statusCode() == 503 && !ctx.request().isEnded()) {
+      Responses.fail(ctx, new ApiError(408, "request_timeout", "The request body did not arrive in time."));
+      return;
+    }
     Responses.fail(ctx, switch (ctx.statusCode()) {
       case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
       // Only the TimeoutHandler fails with a bare 503: a write sent to the database may have happened.

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /** An RSA key pair for a service in JWT mode, and advisor tokens for any subject signed with it. */
 public final class Tokens {
-  private static final String ISSUER = "https://issuer.test";
-  private static final String AUDIENCE = "move-api";
+  public static final String ISSUER = "https://issuer.test";
+  public static final String AUDIENCE = "move-api";
   private final String publicPem;
   private final JWTAuth signer;
 
@@ -47,6 +47,11 @@ public final class Tokens {
   public String bearer(String subject) {
     return "Bearer " + signer.generateToken(new JsonObject().put("roles", new JsonArray().add("advisor")),
         new JWTOptions().setAlgorithm("RS256").setSubject(subject).setIssuer(ISSUER).addAudience(AUDIENCE).setExpiresInSeconds(600));
+  }
+
+  /** {@code Bearer …} carrying exactly {@code claims} (plus iat), correctly signed whatever they say. */
+  public String signed(JsonObject claims) {
+    return "Bearer " + signer.generateToken(claims.copy(), new JWTOptions().setAlgorithm("RS256"));
   }
 
   private static String pem(String type, byte[] der) {
