@@ -44,7 +44,7 @@ public final class Validation {
     return new ApiError(400, "validation_error", "The request is not valid.", new JsonObject().put("details", details));
   }
 
-  /** A string of at most {@code maxLength} characters (non-blank if required), without NUL, which PostgreSQL cannot store. */
+  /** A string of at most {@code maxLength} characters (non-blank if required), without NUL, which PostgreSQL cannot store, and whole Unicode. */
   public String text(JsonObject body, String field, String key, boolean required, int maxLength) {
     Object value = body.getValue(key);
     if (value == null) {
@@ -61,7 +61,24 @@ public final class Validation {
       add(field, "must not contain NUL characters");
       return null;
     }
+    if (hasUnpairedSurrogate(text)) {
+      // JSON can escape half of a UTF-16 pair (\ud800); stored as UTF-8 it would silently become '?'.
+      add(field, "must be valid Unicode text");
+      return null;
+    }
     return text;
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One of {@code allowed}, required. */
