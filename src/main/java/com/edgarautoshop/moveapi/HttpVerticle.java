@@ -30,6 +30,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final long DB_MARGIN_MS = 500;
+  private static final Pattern PAGE_FILE = Pattern.compile("[A-Za-z0-9_-]+\\.[a-z]+");
 
   /** The handlers, built once and shared by every instance (they hold no per-loop state). */
   record Handlers(Authenticator auth, Health health, AppointmentHandler appointments, BoardHandler board,
@@ -131,7 +133,17 @@ final class HttpVerticle extends VerticleBase {
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
 
     // The status board page: files packaged in the jar, no auth (the page sends the token itself on /api/admin calls).
-    router.get("/*").setName("static").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html");
+    // The page is three flat files. Other paths never reach the StaticHandler: vertx-web 5.0.10's throws
+    // (500) on one whose dot segments remove to nothing, such as GET /..%2F.. or GET /%2E.
+    router.get("/*").setName("static").handler(ctx -> {
+      String file = ctx.pathParam("*");
+      if (file == null || file.isEmpty() || PAGE_FILE.matcher(file).matches()) {
+        files.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
 
     router.route().last().setName(Metrics.UNMATCHED_ROUTE).handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
