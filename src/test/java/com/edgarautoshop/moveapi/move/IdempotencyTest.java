@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.ServiceTestBase;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import com.edgarautoshop.moveapi.testing.Tokens;
@@ -23,7 +24,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Idempotency-Key: replay, reuse, concurrent duplicates and replay across a restart of the service. */
-class IdempotencyTest {
+class IdempotencyTest extends ServiceTestBase {
 
   @Test
   void replaysTheFirstAnswerAcrossARestart() throws Exception {
@@ -48,51 +49,45 @@ class IdempotencyTest {
 
   @Test
   void aMoveIsReplayedAndItsKeyCannotBeReusedForAnotherRequest() throws Exception {
-    try (TestService service = TestService.start()) {
-      Api api = service.api();
-      String id = api.createCard(Api.freshDate(), 11).getString("id");
-      String key = "moved-" + UUID.randomUUID();
-      Reply moved = api.move(id, "in_progress", 1, "Idempotency-Key", key);
-      assertThat(moved.status()).isEqualTo(200);
-      Reply replay = api.move(id, "in_progress", 1, "Idempotency-Key", key);
-      assertThat(replay.status()).isEqualTo(200);
-      assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
-      assertThat(replay.json()).isEqualTo(moved.json());
+    String id = api.createCard(Api.freshDate(), 11).getString("id");
+    String key = "moved-" + UUID.randomUUID();
+    Reply moved = api.move(id, "in_progress", 1, "Idempotency-Key", key);
+    assertThat(moved.status()).isEqualTo(200);
+    Reply replay = api.move(id, "in_progress", 1, "Idempotency-Key", key);
+    assertThat(replay.status()).isEqualTo(200);
+    assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(replay.json()).isEqualTo(moved.json());
 
-      Reply reused = api.move(id, "ready", 2, "Idempotency-Key", key);
-      assertThat(reused.status()).isEqualTo(422);
-      assertThat(reused.error().getString("code")).isEqualTo("idempotency_key_reused");
-      assertThat(api.card(id).getInteger("version")).isEqualTo(2);
-    }
+    Reply reused = api.move(id, "ready", 2, "Idempotency-Key", key);
+    assertThat(reused.status()).isEqualTo(422);
+    assertThat(reused.error().getString("code")).isEqualTo("idempotency_key_reused");
+    assertThat(api.card(id).getInteger("version")).isEqualTo(2);
   }
 
   /** Issue 14.6: answers that change nothing are not stored, so they neither replay nor block the key for 48 h. */
   @Test
   void answersThatChangeNothingAreNotStored() throws Exception {
-    try (TestService service = TestService.start()) {
-      Api api = service.api();
-      String id = api.createCard(Api.freshDate(), 11).getString("id");
-      String key = "conflict-" + UUID.randomUUID();
-      Reply conflict = api.move(id, "in_progress", 5, "Idempotency-Key", key);
-      assertThat(conflict.status()).isEqualTo(409);
-      Reply again = api.move(id, "in_progress", 5, "Idempotency-Key", key);
-      assertThat(again.status()).as("evaluated again, the same answer").isEqualTo(409);
-      assertThat(again.header("Idempotent-Replayed")).isNull();
-      assertThat(api.move(id, "in_progress", 1, "Idempotency-Key", key).status()).as("the key is still free").isEqualTo(200);
+    String id = api.createCard(Api.freshDate(), 11).getString("id");
+    String key = "conflict-" + UUID.randomUUID();
+    Reply conflict = api.move(id, "in_progress", 5, "Idempotency-Key", key);
+    assertThat(conflict.status()).isEqualTo(409);
+    Reply again = api.move(id, "in_progress", 5, "Idempotency-Key", key);
+    assertThat(again.status()).as("evaluated again, the same answer").isEqualTo(409);
+    assertThat(again.header("Idempotent-Replayed")).isNull();
+    assertThat(api.move(id, "in_progress", 1, "Idempotency-Key", key).status()).as("the key is still free").isEqualTo(200);
 
-      String invalidKey = "invalid-" + UUID.randomUUID();
-      assertThat(api.move(id, "no_show", 2, "Idempotency-Key", invalidKey).status()).isEqualTo(422);
-      assertThat(api.move(id, "ready", 2, "Idempotency-Key", invalidKey).status()).isEqualTo(200);
+    String invalidKey = "invalid-" + UUID.randomUUID();
+    assertThat(api.move(id, "no_show", 2, "Idempotency-Key", invalidKey).status()).isEqualTo(422);
+    assertThat(api.move(id, "ready", 2, "Idempotency-Key", invalidKey).status()).isEqualTo(200);
 
-      String missingKey = "missing-" + UUID.randomUUID();
-      assertThat(api.move("987654321", "in_progress", 1, "Idempotency-Key", missingKey).status()).isEqualTo(404);
-      Reply afterMissing = api.move("987654321", "in_progress", 1, "Idempotency-Key", missingKey);
-      assertThat(afterMissing.status()).isEqualTo(404);
-      assertThat(afterMissing.header("Idempotent-Replayed")).isNull();
-      assertThat(api.card(id).getInteger("version")).isEqualTo(3);
-      assertThat(api.historyCount(id)).isEqualTo(2);
-      assertThat(storedKeys(key, invalidKey, missingKey)).as("only the two moves were recorded").isEqualTo(2);
-    }
+    String missingKey = "missing-" + UUID.randomUUID();
+    assertThat(api.move("987654321", "in_progress", 1, "Idempotency-Key", missingKey).status()).isEqualTo(404);
+    Reply afterMissing = api.move("987654321", "in_progress", 1, "Idempotency-Key", missingKey);
+    assertThat(afterMissing.status()).isEqualTo(404);
+    assertThat(afterMissing.header("Idempotent-Replayed")).isNull();
+    assertThat(api.card(id).getInteger("version")).isEqualTo(3);
+    assertThat(api.historyCount(id)).isEqualTo(2);
+    assertThat(storedKeys(key, invalidKey, missingKey)).as("only the two moves were recorded").isEqualTo(2);
   }
 
   /** Issue 14.6: keys are scoped per actor: bob sending alice's key and request gets his own answer, not hers. */
@@ -139,37 +134,34 @@ class IdempotencyTest {
 
   @Test
   void identicalKeyedRequestsArrivingTogetherMoveOnce() throws Exception {
-    try (TestService service = TestService.start()) {
-      Api api = service.api();
-      String id = api.createCard(Api.freshDate(), 12).getString("id");
-      String key = "together-" + UUID.randomUUID();
-      int n = 20;
-      ExecutorService pool = Executors.newFixedThreadPool(n);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Reply>> replies = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        replies.add(pool.submit(() -> {
-          go.await();
-          return api.move(id, "in_progress", 1, "Idempotency-Key", key);
-        }));
-      }
-      go.countDown();
-      int moved = 0;
-      for (Future<Reply> f : replies) {
-        Reply reply = f.get();
-        if (reply.status() == 200 && reply.header("Idempotent-Replayed") == null) {
-          moved++;
-        } else if (reply.status() == 200) {
-          assertThat(reply.header("Idempotent-Replayed")).isEqualTo("true");
-        } else {
-          assertThat(reply.status()).isEqualTo(409);
-          assertThat(reply.error().getString("code")).isEqualTo("idempotency_key_in_use");
-        }
-      }
-      pool.shutdown();
-      assertThat(moved).isEqualTo(1);
-      assertThat(api.card(id).getInteger("version")).isEqualTo(2);
-      assertThat(api.historyCount(id)).isEqualTo(1);
+    String id = api.createCard(Api.freshDate(), 12).getString("id");
+    String key = "together-" + UUID.randomUUID();
+    int n = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      replies.add(pool.submit(() -> {
+        go.await();
+        return api.move(id, "in_progress", 1, "Idempotency-Key", key);
+      }));
     }
+    go.countDown();
+    int moved = 0;
+    for (Future<Reply> f : replies) {
+      Reply reply = f.get();
+      if (reply.status() == 200 && reply.header("Idempotent-Replayed") == null) {
+        moved++;
+      } else if (reply.status() == 200) {
+        assertThat(reply.header("Idempotent-Replayed")).isEqualTo("true");
+      } else {
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.error().getString("code")).isEqualTo("idempotency_key_in_use");
+      }
+    }
+    pool.shutdown();
+    assertThat(moved).isEqualTo(1);
+    assertThat(api.card(id).getInteger("version")).isEqualTo(2);
+    assertThat(api.historyCount(id)).isEqualTo(1);
   }
 }

@@ -39,9 +39,7 @@ class MoveDeadlineTest {
       String keyed = api.createCard(Api.freshDate(), 10).getString("id");
       String key = "late-" + UUID.randomUUID();
       Reply late;
-      try (Connection blocker = TestPostgres.jdbc(); Statement sql = blocker.createStatement()) {
-        blocker.setAutoCommit(false);
-        sql.execute("SELECT id FROM appointments WHERE id IN (" + first + ", " + keyed + ") FOR UPDATE");
+      try (Connection blocker = TestPostgres.lockCards(first, keyed)) {
         CompletableFuture<Reply> holdingThePool = CompletableFuture.supplyAsync(() -> api.move(first, "in_progress", 1));
         TestPostgres.awaitServiceWaitingOnLock();
         late = api.move(keyed, "in_progress", 1, "Idempotency-Key", key);
