@@ -30,8 +30,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +98,9 @@ final class HttpVerticle extends VerticleBase {
     Handlers h = handlers;
     long timeoutMs = config.requestTimeout().toMillis();
     TimeoutHandler timeout = TimeoutHandler.create(timeoutMs, 503);
+    // Database work must be answered a margin before the HTTP timeout, so that a cancelled
+    // statement's rollback still reaches the client as a definite answer.
+    long databaseBudgetNanos = (timeoutMs - Math.min(DB_MARGIN_MS, timeoutMs / 5)) * 1_000_000;
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(Requests.MAX_BODY_BYTES);
     Router router = Router.router(vertx);
 
@@ -111,10 +114,7 @@ final class HttpVerticle extends VerticleBase {
       if (ctx.request().path().equals(StreamHandler.PATH)) {
         ctx.next();
       } else {
-        // Database work must be answered a margin before the HTTP timeout, so that a cancelled
-        // statement's rollback still reaches the client as a definite answer.
-        long dbMarginMs = Math.min(DB_MARGIN_MS, timeoutMs / 5);
-        Requests.setDeadline(ctx, new Deadline(vertx, System.nanoTime() + (timeoutMs - dbMarginMs) * 1_000_000));
+        Requests.setDeadline(ctx, new Deadline(vertx, System.nanoTime() + databaseBudgetNanos));
         timeout.handle(ctx);
       }
     });
@@ -168,20 +168,23 @@ final class HttpVerticle extends VerticleBase {
     if (ctx.statusCode() == 503) {
       LOG.warn("request timed out: {} {}", ctx.request().method(), ctx.request().path());
     }
-    Deadline deadline = Requests.deadline(ctx);
-    if (ctx.statusCode() == 503 && !ctx.request().isEnded()) {
-      Responses.fail(ctx, new ApiError(408, "request_timeout", "The request body did not arrive in time."));
-      return;
-    }
     Responses.fail(ctx, switch (ctx.statusCode()) {
       case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
-      // Only the TimeoutHandler fails with a bare 503: a write sent to the database may have happened.
-      case 503 -> deadline != null && deadline.workSent()
-          ? ApiError.outcomeUnknown()
-          : ApiError.unavailable("The request did not finish in time; retry shortly.");
+      case 503 -> timedOut(ctx);
       case 404 -> ApiError.notFound("No such resource.");
       default -> new ApiError(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, "internal_error", "The request failed.");
     });
+  }
+
+  /** Only the TimeoutHandler fails with a bare 503; a write whose database work was sent may have happened. */
+  private static ApiError timedOut(RoutingContext ctx) {
+    Deadline deadline = Requests.deadline(ctx);
+    if (!ctx.request().isEnded()) {
+      return new ApiError(408, "request_timeout", "The request body did not arrive in time.");
+    }
+    return deadline != null && deadline.workSent()
+        ? ApiError.outcomeUnknown()
+        : ApiError.unavailable("The request did not finish in time; retry shortly.");
   }
 
   /** A path served under other methods answers 405 with Allow; anything else 404. */
