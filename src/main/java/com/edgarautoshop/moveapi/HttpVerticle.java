@@ -64,7 +64,7 @@ final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     return server
-        .connectionHandler(headerTimeout::awaitHeaders)
+        .connectionHandler(headerTimeout::connected)
         .invalidRequestHandler(Responses::invalidRequest)
         .requestHandler(request -> {
           headerTimeout.headersArrived(request.connection());
@@ -106,7 +106,12 @@ final class HttpVerticle extends VerticleBase {
 
     router.route().handler(ctx -> {
       HttpConnection connection = ctx.request().connection();
-      ctx.addEndHandler(ended -> headerTimeout.awaitHeaders(connection));
+      // A response that ended (rather than a connection that closed) makes the next request's headers due.
+      ctx.addEndHandler(ended -> {
+        if (ended.succeeded()) {
+          headerTimeout.awaitHeaders(connection);
+        }
+      });
       Correlation.handle(ctx, config.appVersion());
     });
     // A stream is open by design; its liveness is the heartbeat, so the request timeout skips it.

@@ -22,7 +22,13 @@ public final class HeaderTimeout {
     this.boundMs = boundMs;
   }
 
-  /** A new connection, and a connection whose response has ended: its next headers are due. */
+  /** A new connection: its first headers are due; its timer goes when it closes. */
+  public void connected(HttpConnection connection) {
+    connection.closeHandler(closed -> headersArrived(connection));
+    awaitHeaders(connection);
+  }
+
+  /** A connection whose response has ended: its next headers are due. */
   public void awaitHeaders(HttpConnection connection) {
     waiting.computeIfAbsent(connection, c -> vertx.setTimer(boundMs, id -> {
       waiting.remove(c);
