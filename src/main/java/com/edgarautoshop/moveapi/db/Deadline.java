@@ -92,7 +92,13 @@ public final class Deadline {
       }
       running[0] = conn;
       sent = true;
-      (transaction ? inTransaction(conn, work) : work.apply(conn)).onComplete(done -> {
+      Future<T> unit;
+      try {
+        unit = transaction ? inTransaction(conn, work) : work.apply(conn);
+      } catch (RuntimeException bug) {
+        unit = Future.failedFuture(bug);
+      }
+      unit.onComplete(done -> {
         vertx.cancelTimer(timer);
         conn.close();
         if (done.succeeded()) {

@@ -33,7 +33,7 @@ class SlowClientTest {
   @BeforeAll
   static void start() {
     service = TestService.start(Map.of("HTTP_HEADER_TIMEOUT_MS", String.valueOf(HEADER_BOUND_MS), "HTTP_IDLE_TIMEOUT_MS", String.valueOf(IDLE_TIMEOUT_MS),
-        "STREAM_HEARTBEAT_MS", "100"));
+        "STREAM_HEARTBEAT_MS", "100", "REQUEST_TIMEOUT", "1000"));
     base = URI.create(service.api().base());
   }
 
@@ -111,6 +111,20 @@ class SlowClientTest {
       Reader reader = new Reader(socket.getInputStream());
       Awaitility.await("the server to close a silent connection").atMost(Duration.ofSeconds(20)).until(reader.closedByServer::get);
       assertThat(reader.text()).isEmpty();
+    }
+  }
+
+  /** A body that stops arriving is the client's fault: 408 in the envelope at the request timeout, not a 503 "retry". */
+  @Test
+  void aBodyThatNeverArrivesIs408() throws Exception {
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      Reader reader = new Reader(socket.getInputStream());
+      out.write(("POST /api/admin/appointments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"appt")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Awaitility.await("an answer").atMost(Duration.ofSeconds(20)).until(() -> reader.text().contains("}}"));
+      assertThat(reader.text()).startsWith("HTTP/1.1 408 ").contains("\"code\":\"request_timeout\"");
     }
   }
 
