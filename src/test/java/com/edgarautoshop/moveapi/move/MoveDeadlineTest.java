@@ -33,19 +33,11 @@ class MoveDeadlineTest {
    */
   @Test
   void aKeyedMoveThatRunsPastTheDeadlineIsRolledBackNotCommittedLater() throws Exception {
+    String key = "late-" + UUID.randomUUID();
     try (TestService service = TestService.start(Map.of("DB_POOL_SIZE", "1", "DB_POOL_WAIT_MS", "5000", "REQUEST_TIMEOUT", "1500"))) {
       Api api = service.api();
-      String first = api.createCard(Api.freshDate(), 9).getString("id");
       String keyed = api.createCard(Api.freshDate(), 10).getString("id");
-      String key = "late-" + UUID.randomUUID();
-      Reply late;
-      try (Connection blocker = TestPostgres.lockCards(first, keyed)) {
-        CompletableFuture<Reply> holdingThePool = CompletableFuture.supplyAsync(() -> api.move(first, "in_progress", 1));
-        TestPostgres.awaitServiceWaitingOnLock();
-        late = api.move(keyed, "in_progress", 1, "Idempotency-Key", key);
-        assertThat(holdingThePool.get(10, TimeUnit.SECONDS).status()).isEqualTo(503);
-        blocker.commit();
-      }
+      Reply late = behindABusyPoolAndAHeldLock(api, keyed, key);
       assertThat(late.status()).as(late.raw().body()).isEqualTo(503);
       assertThat(late.error().getString("code")).isEqualTo("unavailable");
       awaitNoServiceStatementRunning();
@@ -54,6 +46,19 @@ class MoveDeadlineTest {
       Reply retry = api.move(keyed, "in_progress", 1, "Idempotency-Key", key);
       assertThat(retry.status()).isEqualTo(200);
       assertThat(retry.header("Idempotent-Replayed")).as("a fresh move, nothing was recorded").isNull();
+    }
+  }
+
+  /** The keyed move's answer, sent while another move holds the only connection, waiting on a locked card; both locks go right after. */
+  private static Reply behindABusyPoolAndAHeldLock(Api api, String keyed, String key) throws Exception {
+    String first = api.createCard(Api.freshDate(), 9).getString("id");
+    try (Connection blocker = TestPostgres.lockCards(first, keyed)) {
+      CompletableFuture<Reply> holdingThePool = CompletableFuture.supplyAsync(() -> api.move(first, "in_progress", 1));
+      TestPostgres.awaitServiceWaitingOnLock();
+      Reply late = api.move(keyed, "in_progress", 1, "Idempotency-Key", key);
+      assertThat(holdingThePool.get(10, TimeUnit.SECONDS).status()).isEqualTo(503);
+      blocker.commit();
+      return late;
     }
   }
 
