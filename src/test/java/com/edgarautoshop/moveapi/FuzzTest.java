@@ -45,7 +45,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * and deletes only name ids no card has.
  *
  * <p>Tries per property: {@code jqwik.tries.default} in src/test/resources/junit-platform.properties
- * (fast enough for {@code mvn verify}); a longer run: {@code mvn -Dtest=FuzzTest -Djqwik.tries.default=20000 test}.
+ * (fast enough for {@code mvn verify}); a longer run: {@code mvn -Dtest=FuzzTest -Djqwik.tries.default=5000 test}.
  */
 class FuzzTest {
   private static final List<String> STATUSES = List.of("scheduled", "in_progress", "ready", "completed", "no_show");
