@@ -93,8 +93,16 @@ public final class Api {
     return reply.data();
   }
 
+  /** Every history row of the card, following the pages. */
   public int historyCount(String id) {
-    return get("/api/admin/appointments/" + id + "/history").data().getJsonArray("items").size();
+    int count = 0;
+    String cursor = null;
+    do {
+      JsonObject page = get("/api/admin/appointments/" + id + "/history?limit=200" + (cursor == null ? "" : "&cursor=" + cursor)).data();
+      count += page.getJsonArray("items").size();
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    return count;
   }
 
   /** GET /metrics on the metrics port. */
