@@ -20,8 +20,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +37,18 @@ public final class Application {
   private final Pool pool;
   private final Health health;
   private final Metrics metrics;
+  private final HttpServer metricsServer;
   private final AppointmentEvents events;
   private final AppConfig config;
 
-  private Application(AppConfig config, Vertx vertx, Pool pool, Health health, Metrics metrics, AppointmentEvents events) {
+  private Application(AppConfig config, Vertx vertx, Pool pool, Health health, Metrics metrics, HttpServer metricsServer,
+      AppointmentEvents events) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
     this.health = health;
     this.metrics = metrics;
+    this.metricsServer = metricsServer;
     this.events = events;
   }
 
@@ -58,7 +61,7 @@ public final class Application {
             .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
             .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(1).setWarningExceptionTimeUnit(TimeUnit.SECONDS)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(Metrics.vertxOptions()))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     Pool pool = PostgresPool.create(vertx, config, db);
@@ -71,7 +74,7 @@ public final class Application {
     return events
         .compose(started -> Authenticator.create(vertx, config))
         .compose(auth -> discoverSignIn(vertx, config).compose(oidc -> {
-          HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, oidc, health, metrics,
+          HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, oidc, health,
               new AppointmentHandler(appointments),
               new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames()),
               new MoveHandler(vertx, moves, metrics.moves()),
@@ -79,10 +82,11 @@ public final class Application {
           return vertx.deployVerticle(() -> new HttpVerticle(config, handlers),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
         }))
-        .map(deployment -> {
+        .compose(deployment -> HttpVerticle.startMetricsServer(vertx, config, metrics))
+        .map(metricsServer -> {
           vertx.setPeriodic(KEY_EXPIRY_PERIOD_MS, id -> moves.expireIdempotencyKeys()
               .onFailure(err -> LOG.warn("expiring idempotency keys failed: {}", err.getMessage())));
-          return new Application(config, vertx, pool, health, metrics, events.result());
+          return new Application(config, vertx, pool, health, metrics, metricsServer, events.result());
         })
         .recover(failure -> closeMetrics(vertx, metrics).eventually(vertx::close).transform(ignored -> Future.failedFuture(failure)));
   }
@@ -109,10 +113,16 @@ public final class Application {
         .reduce(Future.succeededFuture(), (a, b) -> a.compose(ignored -> b))
         .eventually(events::close)
         .eventually(pool::close)
+        .eventually(metricsServer::close)
         .toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
     // This thread may block: the last CloudWatch publish waits up to its timeout (10 s at most).
     metrics.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(boundMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The port GET /metrics listens on (METRICS_PORT, or the one picked for 0). */
+  public int metricsPort() {
+    return metricsServer.actualPort();
   }
 
   /** On a failed start we are on an event loop, and the last CloudWatch publish may wait: a worker closes it. */

@@ -6,19 +6,24 @@ import com.edgarautoshop.moveapi.auth.OidcClient;
 import com.edgarautoshop.moveapi.auth.SignIn;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.config.AppConfig;
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
 import com.edgarautoshop.moveapi.web.ApiError;
 import com.edgarautoshop.moveapi.web.Correlation;
+import com.edgarautoshop.moveapi.web.HeaderTimeout;
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +42,12 @@ import org.slf4j.LoggerFactory;
 /** The one place where routes, body limit, auth, timeout and error mapping are assembled; one instance per event loop. */
 final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final long DB_MARGIN_MS = 500;
+  private static final Pattern PAGE_FILE = Pattern.compile("[A-Za-z0-9_-]+\\.[a-z]+");
 
   /** The handlers, built once and shared by every instance (they hold no per-loop state). */
-  record Handlers(Authenticator auth, Optional<OidcClient> oidc, Health health, Metrics metrics, AppointmentHandler appointments,
-      BoardHandler board, MoveHandler move, StreamHandler stream) {}
+  record Handlers(Authenticator auth, Optional<OidcClient> oidc, Health health, AppointmentHandler appointments, BoardHandler board,
+      MoveHandler move, StreamHandler stream) {}
 
   private final AppConfig config;
   private final Handlers handlers;
@@ -52,8 +60,31 @@ final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer();
-    return server.requestHandler(router()).listen(config.port(), config.host());
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, config.headerReadTimeout().toMillis());
+    Router router = router(headerTimeout);
+    // No h2c (the ALB speaks HTTP/1.1 to targets): its sniffing of the first bytes would hide a silent connection from the header bound.
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) config.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    return server
+        .connectionHandler(headerTimeout::connected)
+        .invalidRequestHandler(Responses::invalidRequest)
+        .requestHandler(request -> {
+          headerTimeout.headersArrived(request.connection());
+          router.handle(request);
+        })
+        .listen(config.port(), config.host());
+  }
+
+  /**
+   * GET /metrics on its own listener (METRICS_PORT), so that the public port and its load balancer
+   * never serve it. One server for the process: scrapes are rare.
+   */
+  static Future<HttpServer> startMetricsServer(Vertx vertx, AppConfig config, Metrics metrics) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(metrics::scrape);
+    router.route().last().handler(ctx -> Responses.fail(ctx, ApiError.notFound("Only /metrics is served on this port.")));
+    return vertx.createHttpServer().requestHandler(router).listen(config.metrics().port(), config.host());
   }
 
   /** Stops accepting connections and gives in-flight requests up to the request timeout to finish. */
@@ -62,35 +93,52 @@ final class HttpVerticle extends VerticleBase {
     return server.shutdown(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
   }
 
-  private Router router() {
+  /*
+   * Route names are what the HTTP server meters' route label shows (the last named route a request
+   * passed): the template, never the raw path; "/api/admin/*" for requests refused by auth.
+   */
+  private Router router(HeaderTimeout headerTimeout) {
     Handlers h = handlers;
-    TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeout().toMillis(), 503);
+    long timeoutMs = config.requestTimeout().toMillis();
+    TimeoutHandler timeout = TimeoutHandler.create(timeoutMs, 503);
+    // Database work must be answered a margin before the HTTP timeout, so that a cancelled
+    // statement's rollback still reaches the client as a definite answer.
+    long databaseBudgetNanos = (timeoutMs - Math.min(DB_MARGIN_MS, timeoutMs / 5)) * 1_000_000;
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(Requests.MAX_BODY_BYTES);
     Router router = Router.router(vertx);
 
-    router.route().handler(ctx -> Correlation.handle(ctx, config.appVersion()));
+    router.route().handler(ctx -> {
+      HttpConnection connection = ctx.request().connection();
+      // A response that ended (rather than a connection that closed) makes the next request's headers due.
+      ctx.addEndHandler(ended -> {
+        if (ended.succeeded()) {
+          headerTimeout.awaitHeaders(connection);
+        }
+      });
+      Correlation.handle(ctx, config.appVersion());
+    });
     // A stream is open by design; its liveness is the heartbeat, so the request timeout skips it.
     router.route().handler(ctx -> {
       if (ctx.request().path().equals(StreamHandler.PATH)) {
         ctx.next();
       } else {
+        Requests.setDeadline(ctx, new Deadline(vertx, System.nanoTime() + databaseBudgetNanos));
         timeout.handle(ctx);
       }
     });
     router.get("/healthz").handler(h.health()::live);
     router.get("/readyz").handler(h.health()::ready);
-    router.get("/metrics").handler(h.metrics()::scrape);
 
     // The page's sign-in (AUTH_MODE=oidc); /auth/session answers in every mode so the page knows which it is in.
     // One per verticle: its cookie session store binds to the event loop that creates it.
     SignIn signIn = new SignIn(vertx, config, h.oidc());
-    router.route("/auth/*").handler(signIn::loadSession);
+    router.route("/auth/*").setName("/auth/*").handler(signIn::loadSession);
     router.get("/auth/session").handler(signIn::describe);
     router.get("/auth/login").handler(signIn::login);
     router.get("/auth/callback").handler(signIn::callback);
     router.post("/auth/logout").handler(signIn::logout);
 
-    router.route("/api/admin/*").handler(signIn::loadSession).handler(h.auth()::handle);
+    router.route("/api/admin/*").setName("/api/admin/*").handler(signIn::loadSession).handler(h.auth()::handle);
     router.get("/api/admin/workflow").handler(h.board()::workflow);
     router.get("/api/admin/technicians").handler(h.board()::technicians);
     router.get("/api/admin/appointments/board").handler(h.board()::board);
@@ -103,10 +151,23 @@ final class HttpVerticle extends VerticleBase {
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
 
     // The status board page: files packaged in the jar, no auth (the page calls /api/admin with its session or token).
-    router.get("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html");
+    // The page is three flat files. Other paths never reach the StaticHandler: vertx-web 5.0.10's throws
+    // (500) on one whose dot segments remove to nothing, such as GET /..%2F.. or GET /%2E.
+    router.get("/*").setName("static").handler(ctx -> {
+      String file = ctx.pathParam("*");
+      if (file == null || file.isEmpty() || PAGE_FILE.matcher(file).matches()) {
+        files.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
 
-    router.route().last().handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
+    router.route().last().setName(Metrics.UNMATCHED_ROUTE).handler(ctx -> notFoundOrMethodNotAllowed(ctx, router));
     router.route().failureHandler(HttpVerticle::failure);
+    // Failures the router meets outside any route, e.g. a path whose %-escapes do not decode, get the envelope too.
+    router.errorHandler(400, ctx -> Responses.fail(ctx, new ApiError(400, "invalid_request", "The request path is not valid.")));
+    router.errorHandler(500, ctx -> Responses.fail(ctx, ctx.failure() == null ? new ApiError(500, "internal_error", "The request failed.") : ctx.failure()));
     return router;
   }
 
@@ -127,10 +188,21 @@ final class HttpVerticle extends VerticleBase {
     }
     Responses.fail(ctx, switch (ctx.statusCode()) {
       case 413 -> new ApiError(413, "payload_too_large", "The body is larger than 16 KiB.");
-      case 503 -> ApiError.unavailable("The request did not finish in time; retry shortly.");
+      case 503 -> timedOut(ctx);
       case 404 -> ApiError.notFound("No such resource.");
       default -> new ApiError(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, "internal_error", "The request failed.");
     });
+  }
+
+  /** Only the TimeoutHandler fails with a bare 503; a write whose database work was sent may have happened. */
+  private static ApiError timedOut(RoutingContext ctx) {
+    Deadline deadline = Requests.deadline(ctx);
+    if (!ctx.request().isEnded()) {
+      return new ApiError(408, "request_timeout", "The request body did not arrive in time.");
+    }
+    return deadline != null && deadline.workSent()
+        ? ApiError.outcomeUnknown()
+        : ApiError.unavailable("The request did not finish in time; retry shortly.");
   }
 
   /** A path served under other methods answers 405 with Allow; anything else 404. */

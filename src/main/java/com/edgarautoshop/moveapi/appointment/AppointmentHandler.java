@@ -2,11 +2,14 @@ package com.edgarautoshop.moveapi.appointment;
 
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
+import com.edgarautoshop.moveapi.web.Validation;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Create, get, delete and history of one appointment. */
 public final class AppointmentHandler {
+  static final int DEFAULT_HISTORY_PAGE = 50;
+  static final int MAX_HISTORY_PAGE = 200;
   private final AppointmentRepository repository;
 
   public AppointmentHandler(AppointmentRepository repository) {
@@ -15,7 +18,7 @@ public final class AppointmentHandler {
 
   public void create(RoutingContext ctx) {
     NewAppointment appointment = NewAppointment.parse(Requests.jsonObject(ctx));
-    repository.create(appointment)
+    repository.create(appointment, Requests.deadline(ctx))
         .onSuccess(card -> Responses.created(ctx, card))
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
@@ -29,7 +32,7 @@ public final class AppointmentHandler {
 
   public void delete(RoutingContext ctx) {
     long id = AppointmentIds.fromPath(ctx);
-    repository.delete(id)
+    repository.delete(id, Requests.deadline(ctx))
         .onSuccess(deleted -> {
           if (deleted) {
             Responses.ok(ctx, new JsonObject().put("appointment_id", String.valueOf(id)));
@@ -40,11 +43,16 @@ public final class AppointmentHandler {
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
 
+  /** {@code ?limit=} 1–200 (default 50) and {@code ?cursor=} from the previous page's {@code next_cursor}. */
   public void history(RoutingContext ctx) {
     long id = AppointmentIds.fromPath(ctx);
-    repository.history(id)
-        .onSuccess(items -> items.ifPresentOrElse(
-            list -> Responses.ok(ctx, new JsonObject().put("items", list)),
+    Validation check = new Validation();
+    int limit = check.queryInteger(ctx, "limit", 1, MAX_HISTORY_PAGE, DEFAULT_HISTORY_PAGE);
+    Long before = check.queryId(ctx, "cursor");
+    check.throwIfAny();
+    repository.history(id, before, limit)
+        .onSuccess(page -> page.ifPresentOrElse(
+            data -> Responses.ok(ctx, data),
             () -> Responses.fail(ctx, AppointmentIds.notFound(id))))
         .onFailure(failure -> Responses.fail(ctx, failure));
   }

@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.appointment;
 
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.web.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -47,10 +48,11 @@ public final class AppointmentRepository {
       )
       SELECT id FROM gone
       """;
+  /** One page, newest first: moves older than the cursor ($2, a move id; null for the first page), one more than asked to tell whether more follow. */
   private static final String HISTORY_SQL = """
-      SELECT m.from_status, m.to_status, m.from_version, m.to_version, m.at, m.actor, m.request_id
-      FROM appointments a LEFT JOIN appointment_moves m ON m.appointment_id = a.id
-      WHERE a.id = $1 ORDER BY m.id DESC
+      SELECT m.id, m.from_status, m.to_status, m.from_version, m.to_version, m.at, m.actor, m.request_id
+      FROM appointments a LEFT JOIN appointment_moves m ON m.appointment_id = a.id AND ($2::bigint IS NULL OR m.id < $2)
+      WHERE a.id = $1 ORDER BY m.id DESC LIMIT $3
       """;
 
   private final Pool pool;
@@ -59,8 +61,8 @@ public final class AppointmentRepository {
     this.pool = pool;
   }
 
-  public Future<JsonObject> create(NewAppointment appointment) {
-    return pool.withTransaction(conn -> customerId(conn, appointment)
+  public Future<JsonObject> create(NewAppointment appointment, Deadline deadline) {
+    return deadline.withTransaction(pool, conn -> customerId(conn, appointment)
         .compose(customerId -> vehicleId(conn, appointment, customerId)
             .compose(vehicleId -> conn.preparedQuery(INSERT_APPOINTMENT_SQL).execute(Tuple.from(new Object[] {
                 customerId, vehicleId, appointment.apptStart(), appointment.apptEnd(), appointment.notes(),
@@ -75,19 +77,28 @@ public final class AppointmentRepository {
   }
 
   /** False when there was no such appointment. */
-  public Future<Boolean> delete(long id) {
-    return pool.preparedQuery(DELETE_SQL).execute(Tuple.of(id)).map(rows -> rows.size() == 1);
+  public Future<Boolean> delete(long id, Deadline deadline) {
+    return deadline.withConnection(pool, conn -> conn.preparedQuery(DELETE_SQL).execute(Tuple.of(id))).map(rows -> rows.size() == 1);
   }
 
-  /** Empty when the appointment does not exist; newest move first otherwise. */
-  public Future<Optional<JsonArray>> history(long id) {
-    return pool.preparedQuery(HISTORY_SQL).execute(Tuple.of(id)).map(rows -> {
+  /**
+   * Empty when the appointment does not exist; otherwise {@code {items, next_cursor}}: up to
+   * {@code limit} moves older than {@code before} (null: the newest), newest first, and the cursor of
+   * the next page, null on the last one.
+   */
+  public Future<Optional<JsonObject>> history(long id, Long before, int limit) {
+    return pool.preparedQuery(HISTORY_SQL).execute(Tuple.of(id, before, limit + 1)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
       JsonArray items = new JsonArray();
+      Long lastId = null;
+      boolean more = false;
       for (Row row : rows) {
-        if (row.getString("to_status") != null) {
+        if (items.size() == limit) {
+          more = true;
+        } else if (row.getString("to_status") != null) {
+          lastId = row.getLong("id");
           items.add(new JsonObject()
               .put("from_status", row.getString("from_status"))
               .put("to_status", row.getString("to_status"))
@@ -98,7 +109,7 @@ public final class AppointmentRepository {
               .put("request_id", row.getString("request_id")));
         }
       }
-      return Optional.of(items);
+      return Optional.of(new JsonObject().put("items", items).put("next_cursor", more ? String.valueOf(lastId) : null));
     });
   }
 

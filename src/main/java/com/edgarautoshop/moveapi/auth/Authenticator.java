@@ -8,9 +8,7 @@ import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -19,76 +17,55 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.regex.Pattern;
 
 /**
  * The check on /api/admin/**: a bearer JWT (signature, exp, iss, aud, a role of admin or advisor),
  * or, with AUTH_MODE=oidc and no Authorization header, the board page's signed-in session.
  */
 public final class Authenticator {
-  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String ACTOR_KEY = "actor";
   private static final String ROLES_KEY = "roles";
   private static final String EXPIRES_AT_KEY = "auth.expiresAt";
+  private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
   private static final Set<String> GRANTING_ROLES = Set.of("admin", "advisor");
-  private static final long JWKS_REFRESH_MS = 15 * 60 * 1000;
+  private static final int MAX_SUBJECT_LENGTH = 200;
+  private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
 
   private final AuthMode mode;
   private final JwtSettings settings;
+  /** The board page's origin, the only one a signed-in session may write from (AUTH_MODE=oidc). */
   private final String pageOrigin;
-  private volatile JWTAuth jwtAuth;
+  /** A configured public key's verifier, or else the JWKS keys. */
+  private final JWTAuth fixedKey;
+  private final JwksKeys jwks;
 
-  private Authenticator(AppConfig config, JWTAuth jwtAuth) {
+  private Authenticator(AppConfig config, JWTAuth fixedKey, JwksKeys jwks) {
     this.mode = config.authMode();
     this.settings = config.jwt();
     this.pageOrigin = config.oidc().map(AppConfig.OidcSettings::publicOrigin).orElse(null);
-    this.jwtAuth = jwtAuth;
+    this.fixedKey = fixedKey;
+    this.jwks = jwks;
   }
 
-  /** Builds the verifier; with a JWKS URL the keys are fetched now and refreshed periodically. */
+  /** Builds the verifier; with a JWKS URL the keys are fetched now ({@link JwksKeys}). */
   public static Future<Authenticator> create(Vertx vertx, AppConfig config) {
     JwtSettings jwt = config.jwt();
     if (config.authMode() == AuthMode.NONE) {
-      return Future.succeededFuture(new Authenticator(config, null));
+      return Future.succeededFuture(new Authenticator(config, null, null));
     }
     if (jwt.jwksUrl().isEmpty()) {
       JWTAuthOptions options = baseOptions(jwt);
       jwt.algorithms().forEach(alg -> options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(jwt.publicKeyPem().get())));
-      return Future.succeededFuture(new Authenticator(config, JWTAuth.create(vertx, options)));
+      return Future.succeededFuture(new Authenticator(config, JWTAuth.create(vertx, options), null));
     }
-    HttpClient client = vertx.createHttpClient();
-    return fetchJwks(vertx, client, jwt).map(auth -> {
-      Authenticator authenticator = new Authenticator(config, auth);
-      vertx.setPeriodic(JWKS_REFRESH_MS, id -> fetchJwks(vertx, client, jwt)
-          .onSuccess(fresh -> authenticator.jwtAuth = fresh)
-          .onFailure(err -> LOG.warn("JWKS refresh from {} failed; keeping the previous keys: {}", jwt.jwksUrl().get(), err.getMessage())));
-      return authenticator;
-    });
-  }
-
-  private static Future<JWTAuth> fetchJwks(Vertx vertx, HttpClient client, JwtSettings jwt) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(jwt.jwksUrl().get()).setTimeout(5000))
-        .compose(request -> request.send())
-        .compose(response -> response.statusCode() == 200
-            ? response.body()
-            : Future.failedFuture("JWKS URL answered HTTP " + response.statusCode()))
-        .map(body -> {
-          JsonArray keys = body.toJsonObject().getJsonArray("keys", new JsonArray());
-          JWTAuthOptions options = baseOptions(jwt);
-          for (Object key : keys) {
-            JsonObject jwk = (JsonObject) key;
-            // Only keys for the configured asymmetric algorithms; an HMAC ("oct") key is never accepted.
-            if (!"oct".equals(jwk.getString("kty")) && jwt.algorithms().contains(jwk.getString("alg", jwt.algorithms().get(0)))) {
-              options.addJwk(jwk.copy().put("alg", jwk.getString("alg", jwt.algorithms().get(0))));
-            }
-          }
-          return JWTAuth.create(vertx, options);
-        });
+    return JwksKeys.start(vertx, jwt, () -> baseOptions(jwt)).map(keys -> new Authenticator(config, null, keys));
   }
 
   private static JWTAuthOptions baseOptions(JwtSettings jwt) {
@@ -125,15 +102,22 @@ public final class Authenticator {
       unauthorized(ctx, "A bearer token is required.");
       return;
     }
-    jwtAuth.authenticate(new TokenCredentials(header.substring(7).trim())).onComplete(result -> {
+    String token = header.substring(7).trim();
+    // compose turns anything the verifier throws on odd claims (an exp that is a string) into a failure: 401, not 500.
+    verifier(token).compose(auth -> auth.authenticate(new TokenCredentials(token))).onComplete(result -> {
       if (result.failed()) {
         unauthorized(ctx, "The bearer token is invalid or expired.");
         return;
       }
       // vertx-auth-jwt keeps the decoded claims under the user's "accessToken" attribute
       JsonObject claims = result.result().attributes().getJsonObject("accessToken", new JsonObject());
-      if (!claims.containsKey("exp")) {
-        unauthorized(ctx, "The bearer token has no expiry (exp).");
+      if (!(claims.getValue("exp") instanceof Number exp)) {
+        unauthorized(ctx, "The bearer token has no numeric expiry (exp).");
+        return;
+      }
+      if (!(claims.getValue("sub") instanceof String subject) || subject.isBlank() || subject.length() > MAX_SUBJECT_LENGTH
+          || CONTROL_CHARACTERS.matcher(subject).find()) {
+        unauthorized(ctx, "The bearer token needs a subject (sub) of 1 to " + MAX_SUBJECT_LENGTH + " characters without control characters.");
         return;
       }
       if (!settings.audience().isEmpty() && !intersects(claims.getValue("aud"), settings.audience())) {
@@ -145,11 +129,9 @@ public final class Authenticator {
         Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the admin or advisor role."));
         return;
       }
-      ctx.put(ACTOR_KEY, claims.getString("sub", "unknown"));
+      ctx.put(ACTOR_KEY, subject);
       ctx.put(ROLES_KEY, roles);
-      if (claims.getValue("exp") instanceof Number exp) {
-        ctx.put(EXPIRES_AT_KEY, Instant.ofEpochSecond(exp.longValue()));
-      }
+      ctx.put(EXPIRES_AT_KEY, expiry(exp));
       ctx.next();
     });
   }
@@ -163,6 +145,12 @@ public final class Authenticator {
         Responses.fail(ctx, new ApiError(403, "forbidden", "The token does not grant the " + role + " role."));
       }
     };
+  }
+
+  /** A verified exp as an instant; a signed exp past what Instant holds (or a fraction) still means "far ahead". */
+  private static Instant expiry(Number exp) {
+    double seconds = Math.max(0, Math.min(exp.doubleValue(), LATEST_EXPIRY.getEpochSecond()));
+    return Instant.ofEpochSecond((long) seconds);
   }
 
   /** The signed-in page: a valid session (its role was checked at sign-in), and writes only from the board's own origin. */
@@ -189,6 +177,20 @@ public final class Authenticator {
         : roleClaim instanceof JsonArray values ? values.stream().filter(String.class::isInstance).map(String.class::cast).toList()
         : List.of();
     return new JsonArray(roles.stream().filter(GRANTING_ROLES::contains).distinct().sorted().toList());
+  }
+
+  private Future<JWTAuth> verifier(String token) {
+    return fixedKey != null ? Future.succeededFuture(fixedKey) : jwks.verifierFor(kid(token));
+  }
+
+  /** The token header's kid, or null when there is none or the header is not readable (verification then fails). */
+  private static String kid(String token) {
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.", 2)[0]), StandardCharsets.UTF_8));
+      return header.getValue("kid") instanceof String kid ? kid : null;
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
   }
 
   /** A claim that is a string (space- or comma-separated) or an array of strings, matched against accepted values. */

@@ -17,6 +17,8 @@ public record AppConfig(
     Duration poolWaitTimeout,
     boolean dbPreparedStatementCache,
     Duration requestTimeout,
+    Duration idleTimeout,
+    Duration headerReadTimeout,
     Duration shutdownDrain,
     ZoneId shopTimeZone,
     Duration streamHeartbeat,
@@ -51,7 +53,8 @@ public record AppConfig(
       Optional<String> issuer,
       List<String> audience,
       String roleClaim,
-      int leewaySeconds) {}
+      int leewaySeconds,
+      Duration jwksMaxAge) {}
 
   /**
    * The board page's sign-in (AUTH_MODE=oidc): authorization code flow with PKCE against
@@ -77,11 +80,13 @@ public record AppConfig(
   }
 
   /**
-   * Where metrics go besides the Prometheus scrape. {@code environment} is the {@code Environment}
+   * Where metrics go: the Prometheus scrape on its own {@code port} (never the public one), and
+   * CloudWatch when enabled. {@code environment} is the {@code Environment}
    * dimension published beside {@code Service=MoveAPI}; without a region or endpoint the AWS SDK's
    * own chains (AWS_REGION, the ECS task role) decide.
    */
   public record MetricsSettings(
+      int port,
       String environment,
       boolean cloudWatchEnabled,
       String cloudWatchNamespace,
@@ -120,7 +125,8 @@ public record AppConfig(
         e.optional("JWT_ISSUER"),
         e.optional("JWT_AUDIENCE").map(a -> List.of(a.split("\\s*,\\s*"))).orElse(List.of()),
         e.string("JWT_ROLE_CLAIM", "roles"),
-        e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60));
+        e.integer("JWT_LEEWAY_SECONDS", 30, 0, 60),
+        Duration.ofSeconds(e.integer("JWT_JWKS_MAX_AGE_SECONDS", 3600, 2, 86_400)));
     if (authMode != AuthMode.NONE) {
       if (jwt.jwksUrl().isEmpty() && jwt.publicKeyPem().isEmpty()) {
         throw new InvalidConfigException("AUTH_MODE=" + authMode.name().toLowerCase() + " needs JWT_JWKS_URL or JWT_PUBLIC_KEY");
@@ -135,15 +141,23 @@ public record AppConfig(
         }
       }
     }
+    int port = e.integer("PORT", 8080, 0, 65535);
+    int metricsPort = e.integer("METRICS_PORT", 9090, 0, 65535);
+    if (metricsPort != 0 && metricsPort == port) {
+      throw new InvalidConfigException("METRICS_PORT must differ from PORT (" + port + "): /metrics is kept off the public listener");
+    }
     return new AppConfig(
         host,
-        e.integer("PORT", 8080, 0, 65535),
+        port,
         database,
         e.string("EMBEDDED_DATA_DIR", System.getProperty("user.home") + "/.move-api/pgdata"),
         e.integer("DB_POOL_SIZE", 16, 1, 500),
         Duration.ofMillis(e.integer("DB_POOL_WAIT_MS", 2000, 1, 60_000)),
         e.bool("DB_PREPARED_STATEMENT_CACHE", true),
         Duration.ofMillis(e.integer("REQUEST_TIMEOUT", 5000, 100, 120_000)),
+        // Both above a load balancer's idle timeout (an ALB's is 60 s), so that the balancer, not the service, closes idle connections.
+        Duration.ofMillis(e.integer("HTTP_IDLE_TIMEOUT_MS", 65_000, 1000, 3_600_000)),
+        Duration.ofMillis(e.integer("HTTP_HEADER_TIMEOUT_MS", 65_000, 1000, 3_600_000)),
         Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 3000, 0, 60_000)),
         e.zone("SHOP_TIME_ZONE", "UTC"),
         // At most 20 s: a load balancer's idle timeout (an ALB's is 60 s) must never close a quiet stream.
@@ -156,6 +170,7 @@ public record AppConfig(
         e.bool("SEED_DEMO_DATA", database.isEmpty()),
         e.string("APP_VERSION", Optional.ofNullable(AppConfig.class.getPackage().getImplementationVersion()).orElse("dev")),
         new MetricsSettings(
+            metricsPort,
             e.matching("APP_ENV", "local", "[A-Za-z0-9._-]{1,64}", "1 to 64 letters, digits, '.', '_' or '-'"),
             e.bool("CLOUDWATCH_ENABLED", false),
             e.namespace("CLOUDWATCH_NAMESPACE", "EdgarAutoShop/MoveAPI"),

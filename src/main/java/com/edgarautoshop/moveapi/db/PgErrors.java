@@ -35,6 +35,12 @@ public final class PgErrors {
         || (failure instanceof VertxException && isConnectionProblem(failure.getMessage()));
   }
 
+  /** The connection went away under a request already sent: whatever it did may have happened. */
+  public static boolean isConnectionLost(Throwable failure) {
+    return failure instanceof ClosedConnectionException
+        || (failure instanceof VertxException && failure.getMessage() != null && failure.getMessage().toLowerCase(Locale.ROOT).contains("closed"));
+  }
+
   private static String sqlState(Throwable failure) {
     return failure instanceof PgException pg && pg.getSqlState() != null ? pg.getSqlState() : "";
   }

@@ -17,12 +17,12 @@ import java.util.stream.Collectors;
  * an explicit zero when nothing happened (a rate or an alarm needs the zero, not a gap).
  */
 public final class MoveMetrics {
-  public static final String LATENCY = "MoveLatency";
-  public static final String CONFLICTS = "OCCConflicts";
-  public static final String OUTCOMES = "MoveOutcomes";
-  public static final String DEADLOCK_RETRIES = "DeadlockRetries";
+  public static final String LATENCY = "move.latency";
+  public static final String CONFLICTS = "move.conflicts";
+  public static final String OUTCOMES = "move.outcomes";
+  public static final String DEADLOCK_RETRIES = "move.deadlock.retries";
   /** The answers a move can end in (contract); anything else is counted as "other". */
-  static final List<Integer> OUTCOME_STATUSES = List.of(200, 404, 409, 422, 503);
+  static final List<Integer> OUTCOME_STATUSES = List.of(200, 404, 409, 422, 503, 504);
 
   private final Timer latency;
   private final Counter conflicts;

@@ -16,6 +16,14 @@ public record MoveCommand(
     String actor,
     String requestId) {
 
+  /**
+   * The key as stored: scoped to the actor, so that another user sending the same key and request
+   * gets an answer of their own, never this actor's. The length prefix keeps the pair unambiguous.
+   */
+  public Optional<String> scopedIdempotencyKey() {
+    return idempotencyKey.map(key -> actor.length() + ":" + actor + ":" + key);
+  }
+
   /** "The same request" for idempotency: card id, new_status, expected_version and position. */
   public String requestHash() {
     String canonical = appointmentId + "|" + newStatus + "|" + expectedVersion + "|" + position;

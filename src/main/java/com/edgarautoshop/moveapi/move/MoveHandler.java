@@ -32,7 +32,7 @@ public final class MoveHandler {
   public void handle(RoutingContext ctx) {
     MoveCommand command = command(ctx);
     long started = System.nanoTime();
-    DeadlockRetry.once(vertx, () -> repository.move(command), metrics::deadlockRetried)
+    DeadlockRetry.once(vertx, () -> repository.move(command, Requests.deadline(ctx)), metrics::deadlockRetried)
         .onSuccess(result -> answer(ctx, result, started))
         .onFailure(failure -> {
           metrics.answered(Responses.toApiError(failure).status(), false, started);

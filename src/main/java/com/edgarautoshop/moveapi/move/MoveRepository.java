@@ -3,6 +3,7 @@ package com.edgarautoshop.moveapi.move;
 import com.edgarautoshop.moveapi.appointment.Announcements;
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-/** The move's SQL. One statement decides and applies the move; a keyed move adds its idempotency record. */
+/** The move's SQL. One statement decides and applies the move; a keyed move that moved adds its idempotency record. */
 public final class MoveRepository {
   /*
    * `cur` locks the card and reads its latest committed version (FOR UPDATE re-reads a row changed
@@ -62,11 +63,12 @@ public final class MoveRepository {
     this.pool = pool;
   }
 
-  public Future<MoveResult> move(MoveCommand command) {
+  /** The whole unit, pool wait included, ends by the request's deadline ({@link Deadline}). */
+  public Future<MoveResult> move(MoveCommand command, Deadline deadline) {
     if (command.idempotencyKey().isEmpty()) {
-      return moveOn(pool, command);
+      return deadline.withConnection(pool, conn -> moveOn(conn, command));
     }
-    return pool.withTransaction(conn -> moveOnceForKey(conn, command, command.idempotencyKey().get()));
+    return deadline.withTransaction(pool, conn -> moveOnceForKey(conn, command, command.scopedIdempotencyKey().get()));
   }
 
   /** Keys are kept at least 24 h (48 h in fact); called periodically. */
@@ -92,6 +94,10 @@ public final class MoveRepository {
         return Future.succeededFuture(new MoveResult.Replayed(row.getInteger("status_code"), row.getString("response_body")));
       }
       return moveOn(conn, command).compose(result -> {
+        // Only a move is recorded: a 404, 409 or 422 changed nothing, and must not block the key.
+        if (!(result instanceof MoveResult.Moved)) {
+          return Future.succeededFuture(result);
+        }
         MoveAnswers.Answer answer = MoveAnswers.of(result);
         return conn.preparedQuery(STORE_ANSWER_SQL)
             .execute(Tuple.of(key, command.requestHash(), answer.status(), answer.body().encode()))

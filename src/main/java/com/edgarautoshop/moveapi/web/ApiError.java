@@ -27,6 +27,12 @@ public final class ApiError extends RuntimeException {
     return new ApiError(503, "unavailable", message);
   }
 
+  /** The write may or may not have happened: not a plain "retry" (a keyed retry gets its answer, or re-read the resource). */
+  public static ApiError outcomeUnknown() {
+    return new ApiError(504, "outcome_unknown", "The database did not answer in time; the change may or may not have been applied. "
+        + "Retry with the same Idempotency-Key, or read the resource again.");
+  }
+
   public int status() {
     return status;
   }

@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.web;
 
+import com.edgarautoshop.moveapi.db.Deadline;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ public final class Requests {
   public static final int MAX_BODY_BYTES = 16 * 1024;
   private static final Pattern POSITIVE_BIGINT = Pattern.compile("[1-9][0-9]{0,18}");
   private static final Pattern CALENDAR_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final String DEADLINE_KEY = "deadline";
 
   private Requests() {}
 
@@ -42,6 +44,16 @@ public final class Requests {
       return object;
     }
     throw new ApiError(400, "invalid_json", "The body must be a JSON object.");
+  }
+
+  /** Set by the router on every route with a request timeout. */
+  public static void setDeadline(RoutingContext ctx, Deadline deadline) {
+    ctx.put(DEADLINE_KEY, deadline);
+  }
+
+  /** The request's deadline for database work; null on the stream, which has no request timeout. */
+  public static Deadline deadline(RoutingContext ctx) {
+    return ctx.get(DEADLINE_KEY);
   }
 
   /** The one id rule: a positive bigint written in decimal without sign or leading zeros, below 2⁶³. */

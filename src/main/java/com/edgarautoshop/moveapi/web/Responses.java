@@ -1,8 +1,12 @@
 package com.edgarautoshop.moveapi.web;
 
+import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
@@ -63,10 +67,33 @@ public final class Responses {
     send(ctx, error.status(), error.body());
   }
 
+  /**
+   * Requests Vert.x could not decode (a malformed request line or header, or one too long) get the
+   * envelope too, then the connection closes, as Vert.x's default handler does.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiError error = cause instanceof TooLongHttpLineException
+        ? new ApiError(414, "uri_too_long", "The request line is too long.")
+        : cause instanceof TooLongHttpHeaderException
+            ? new ApiError(431, "headers_too_large", "The request headers are too large.")
+            : new ApiError(400, "invalid_request", "The request is not valid HTTP.");
+    request.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Connection", "close")
+        .end(JSON.toBuffer(error.body(), false))
+        .onComplete(ended -> request.connection().close());
+  }
+
   /** Maps anything thrown on a request path to a contract error without leaking driver text. */
   public static ApiError toApiError(Throwable failure) {
     if (failure instanceof ApiError apiError) {
       return apiError;
+    }
+    if (failure instanceof Deadline.Expired expired) {
+      return ApiError.unavailable(expired.getMessage());
+    }
+    if (failure instanceof Deadline.OutcomeUnknown) {
+      return ApiError.outcomeUnknown();
     }
     if (PgErrors.isUnavailable(failure) || PgErrors.isRetryable(failure)) {
       return ApiError.unavailable("The database is unavailable or busy; retry shortly.");

@@ -2,6 +2,7 @@ package com.edgarautoshop.moveapi.web;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -43,7 +44,7 @@ public final class Validation {
     return new ApiError(400, "validation_error", "The request is not valid.", new JsonObject().put("details", details));
   }
 
-  /** A string of at most {@code maxLength} characters (non-blank if required), without NUL, which PostgreSQL cannot store. */
+  /** A string of at most {@code maxLength} characters (non-blank if required), without NUL, which PostgreSQL cannot store, and whole Unicode. */
   public String text(JsonObject body, String field, String key, boolean required, int maxLength) {
     Object value = body.getValue(key);
     if (value == null) {
@@ -60,7 +61,24 @@ public final class Validation {
       add(field, "must not contain NUL characters");
       return null;
     }
+    if (hasUnpairedSurrogate(text)) {
+      // JSON can escape half of a UTF-16 pair (\ud800); stored as UTF-8 it would silently become '?'.
+      add(field, "must be valid Unicode text");
+      return null;
+    }
     return text;
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One of {@code allowed}, required. */
@@ -97,6 +115,36 @@ public final class Validation {
       return null;
     }
     return number.intValue();
+  }
+
+  /** An optional query parameter: a decimal integer {@code min} … {@code max}, {@code fallback} when absent. */
+  public int queryInteger(RoutingContext ctx, String name, int min, int max, int fallback) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    if (raw.matches("[0-9]{1,9}")) {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    }
+    add(name, "must be an integer between " + min + " and " + max);
+    return fallback;
+  }
+
+  /** An optional query parameter under {@link Requests#id}'s rule (a cursor); null when absent. */
+  public Long queryId(RoutingContext ctx, String name) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return null;
+    }
+    OptionalLong id = Requests.id(raw);
+    if (id.isEmpty()) {
+      add(name, "must be a next_cursor value from an earlier page");
+      return null;
+    }
+    return id.getAsLong();
   }
 
   /** An optional id, as a string ("42") or an integer, under {@link Requests#id}'s rule. */

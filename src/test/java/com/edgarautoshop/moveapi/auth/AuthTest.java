@@ -121,6 +121,26 @@ class AuthTest {
     assert401(board("Bearer " + token(roles.copy(), 0, "https://issuer.test", "move-api")));
   }
 
+  /** Issue 14.8: odd but correctly signed claims are a 401 envelope, never a 500. */
+  @Test
+  void oddButSignedClaimsAre401() {
+    JsonObject roles = new JsonObject().put("roles", new JsonArray().add("advisor"));
+    JWTOptions noSubject = new JWTOptions().setAlgorithm("RS256").setExpiresInSeconds(600).setIssuer("https://issuer.test").addAudience("move-api");
+    assert401(board("Bearer " + token(roles.copy().put("exp", "tomorrow"), 0, "https://issuer.test", "move-api")));
+    assert401(board("Bearer " + token(roles.copy().put("exp", new JsonObject().put("at", 1)), 0, "https://issuer.test", "move-api")));
+    assert401(board("Bearer " + signer.generateToken(roles.copy(), noSubject)));
+    assert401(board("Bearer " + signer.generateToken(roles.copy().put("sub", 42), noSubject)));
+    assert401(board("Bearer " + signer.generateToken(roles.copy(), new JWTOptions(noSubject).setSubject("a".repeat(201)))));
+    assert401(board("Bearer " + signer.generateToken(roles.copy(), new JWTOptions(noSubject).setSubject("eve\u0000admin"))));
+    assert401(board("Bearer " + signer.generateToken(roles.copy(), new JWTOptions(noSubject).setSubject(" "))));
+
+    String longest = "Bearer " + signer.generateToken(roles.copy(), new JWTOptions(noSubject).setSubject("b".repeat(200)));
+    String id = api.createCard(Api.freshDate(), 9, "Authorization", longest).getString("id");
+    assertThat(api.move(id, "in_progress", 1, "Authorization", longest).status()).isEqualTo(200);
+    assertThat(api.get("/api/admin/appointments/" + id + "/history", "Authorization", longest).data()
+        .getJsonArray("items").getJsonObject(0).getString("actor")).isEqualTo("b".repeat(200));
+  }
+
   @Test
   void unsignedAndHmacTokensAre401() throws Exception {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
@@ -161,7 +181,8 @@ class AuthTest {
   void healthAndMetricsNeedNoToken() {
     assertThat(api.get("/healthz").status()).isEqualTo(200);
     assertThat(api.get("/readyz").status()).isEqualTo(200);
-    assertThat(api.get("/metrics").status()).isEqualTo(200);
+    assertThat(api.scrape().status()).isEqualTo(200);
+    assertThat(api.get("/metrics").status()).as("not on the public port").isEqualTo(404);
   }
 
   @Test

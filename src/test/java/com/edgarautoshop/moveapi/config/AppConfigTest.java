@@ -28,6 +28,21 @@ class AppConfigTest {
   }
 
   @Test
+  void metricsListenOnTheirOwnPortAndConnectionsOutliveAnAlbsIdleTimeout() {
+    AppConfig defaults = AppConfig.from(Map.of());
+    assertThat(defaults.metrics().port()).isEqualTo(9090);
+    assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(65));
+    assertThat(defaults.headerReadTimeout()).isEqualTo(Duration.ofSeconds(65));
+    assertThat(defaults.jwt().jwksMaxAge()).isEqualTo(Duration.ofHours(1));
+    assertThat(AppConfig.from(Map.of("METRICS_PORT", "0", "PORT", "0")).metrics().port()).isZero();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("METRICS_PORT", "8080"))).hasMessageStartingWith("METRICS_PORT must differ from PORT");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("METRICS_PORT", "65536"))).hasMessageStartingWith("METRICS_PORT ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("HTTP_HEADER_TIMEOUT_MS", "999"))).hasMessageStartingWith("HTTP_HEADER_TIMEOUT_MS ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("HTTP_IDLE_TIMEOUT_MS", "forever"))).hasMessageStartingWith("HTTP_IDLE_TIMEOUT_MS ");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("JWT_JWKS_MAX_AGE_SECONDS", "1"))).hasMessageStartingWith("JWT_JWKS_MAX_AGE_SECONDS ");
+  }
+
+  @Test
   void streamHeartbeatIsAtMostTwentySeconds() {
     assertThat(AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20000")).streamHeartbeat()).isEqualTo(Duration.ofSeconds(20));
     assertThatThrownBy(() -> AppConfig.from(Map.of("STREAM_HEARTBEAT_MS", "20001"))).hasMessageStartingWith("STREAM_HEARTBEAT_MS ");

@@ -31,9 +31,9 @@ class PostgresOutageTest {
       long started = System.nanoTime();
       Reply move = api.move(id, "in_progress", 1);
       long tookMs = (System.nanoTime() - started) / 1_000_000;
-      assertThat(move.status()).isEqualTo(503);
-      assertThat(move.error().getString("code")).isEqualTo("unavailable");
-      assertThat(move.header("Retry-After")).isNotBlank();
+      // 503 when the move never reached the wire; 504 when its connection died under it (it might have committed).
+      assertThat(move.status()).isIn(503, 504);
+      assertThat(move.error().getString("code")).isEqualTo(move.status() == 503 ? "unavailable" : "outcome_unknown");
       assertThat(tookMs).as("bounded by REQUEST_TIMEOUT (2 s) plus slack").isLessThan(4000);
       assertThat(api.get("/readyz").status()).isEqualTo(503);
       assertThat(api.get("/healthz").status()).as("liveness needs no database").isEqualTo(200);
@@ -42,7 +42,7 @@ class PostgresOutageTest {
       proxy.open();
       Reply recovered = await("the move once Postgres is back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
           .until(() -> api.move(id, "in_progress", 1), reply -> reply.status() != 503);
-      assertThat(recovered.status()).isEqualTo(200);
+      assertThat(recovered.status()).as("the move during the outage did not commit after all").isEqualTo(200);
       assertThat(api.get("/readyz").status()).isEqualTo(200);
       assertThat(api.historyCount(id)).isEqualTo(1);
     }

@@ -7,7 +7,6 @@ import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,7 @@ class SaturationTest {
       Api api = service.api();
       String stuck = api.createCard(Api.freshDate(), 9).getString("id");
       String other = api.createCard(Api.freshDate(), 9).getString("id");
-      try (Connection blocker = TestPostgres.jdbc(); Statement sql = blocker.createStatement()) {
-        blocker.setAutoCommit(false);
-        sql.execute("SELECT id FROM appointments WHERE id = " + stuck + " FOR UPDATE");
+      try (Connection blocker = TestPostgres.lockCards(stuck)) {
 
         long started = System.nanoTime();
         CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> api.move(stuck, "in_progress", 1));

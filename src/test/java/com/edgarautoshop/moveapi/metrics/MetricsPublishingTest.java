@@ -6,20 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
+import com.edgarautoshop.moveapi.testing.BlackHoleEndpoint;
 import com.edgarautoshop.moveapi.testing.CloudFormation;
 import com.edgarautoshop.moveapi.testing.LocalCloudWatch;
 import com.edgarautoshop.moveapi.testing.LocalCloudWatch.Datum;
 import com.edgarautoshop.moveapi.testing.MetricMath;
 import com.edgarautoshop.moveapi.testing.TestService;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -103,45 +102,45 @@ class MetricsPublishingTest {
           "moves", sum(watched(cloudWatch, ownMetrics.get("MoveErrorRateAlarm/moves"))));
       assertThat(MetricMath.breaches(errorAlarm, errors)).as("no move failed").isFalse();
       assertThat(cloudWatch.actions()).containsOnly("PutMetricData");
+      // Micrometer names inside (move.latency, …); the shop's published names and dimensions outside, and nothing else.
+      assertThat(cloudWatch.data()).allSatisfy(d -> {
+        assertThat(d.namespace()).isEqualTo("EdgarAutoShop/MoveAPI");
+        assertThat(d.name()).isIn("MoveLatency.sum", "MoveLatency.count", "MoveLatency.avg", "MoveLatency.max",
+            "OCCConflicts.count", "MoveOutcomes.count", "DeadlockRetries.count");
+        assertThat(d.dimensions()).containsEntry("Service", "MoveAPI").containsEntry("Environment", ENVIRONMENT);
+        assertThat(d.dimensions().keySet()).isSubsetOf("Service", "Environment", "outcome");
+      });
+      assertThat(cloudWatch.data()).anyMatch(d -> d.name().equals("MoveOutcomes.count") && "200".equals(d.dimensions().get("outcome")))
+          .anyMatch(d -> d.name().equals("DeadlockRetries.count"));
     }
   }
 
+  /**
+   * Not blocked by the publisher, proven without a clock: moves that begin and end while one and
+   * the same PutMetricData request hangs unanswered did not wait for it. (The timing of moves
+   * against a hanging endpoint is a figure for {@link PublishingBenchmark}, not a test bound.)
+   */
   @Test
-  void aBlackHoledEndpointNeitherFailsNorSlowsMoves() throws Exception {
-    List<Socket> held = new CopyOnWriteArrayList<>();
-    try (ServerSocket blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            held.add(blackHole.accept());
-          }
-        } catch (IOException closed) {
-          // the test is over
+  void movesCompleteWhileAPublishHangs() throws Exception {
+    try (BlackHoleEndpoint blackHole = new BlackHoleEndpoint();
+        TestService service = TestService.start(cloudWatchEnv(blackHole.endpoint()))) {
+      Api api = service.api();
+      String id = api.createCard(Api.freshDate(), 9).getString("id");
+      int[] version = {1};
+      int[] overlapping = {0};
+      await(() -> {
+        Set<Integer> hangingBefore = blackHole.pending();
+        Reply reply = api.move(id, version[0] % 2 == 1 ? "in_progress" : "scheduled", version[0]);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().getInteger("version")).isEqualTo(++version[0]);
+        Set<Integer> hangingAfter = new HashSet<>(blackHole.pending());
+        hangingAfter.retainAll(hangingBefore);
+        if (!hangingAfter.isEmpty()) {
+          overlapping[0]++;
         }
-      }, "black-hole");
-      acceptor.setDaemon(true);
-      acceptor.start();
-      try (TestService service = TestService.start(cloudWatchEnv("http://127.0.0.1:" + blackHole.getLocalPort()))) {
-        Api api = service.api();
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        int version = 1;
-        String id = api.createCard(Api.freshDate(), 9).getString("id");
-        long slowestMs = 0;
-        while (System.nanoTime() < deadline) {
-          long started = System.nanoTime();
-          Reply reply = api.move(id, version % 2 == 1 ? "in_progress" : "scheduled", version);
-          slowestMs = Math.max(slowestMs, (System.nanoTime() - started) / 1_000_000);
-          assertThat(reply.status()).isEqualTo(200);
-          assertThat(reply.data().getInteger("version")).isEqualTo(++version);
-        }
-        assertThat(api.historyCount(id)).isEqualTo(version - 1);
-        assertThat(held).as("the registry did try to publish").isNotEmpty();
-        assertThat(slowestMs).as("slowest move in ms while publishes hang").isLessThan(500);
-      }
-    } finally {
-      for (Socket socket : held) {
-        socket.close();
-      }
+        return overlapping[0] >= 20;
+      }, "20 moves that began and ended during one hanging publish");
+      assertThat(api.historyCount(id)).isEqualTo(version[0] - 1);
     }
   }
 

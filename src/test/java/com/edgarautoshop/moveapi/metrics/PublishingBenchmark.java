@@ -1,6 +1,7 @@
 package com.edgarautoshop.moveapi.metrics;
 
 import com.edgarautoshop.moveapi.testing.Api;
+import com.edgarautoshop.moveapi.testing.BlackHoleEndpoint;
 import com.edgarautoshop.moveapi.testing.LocalCloudWatch;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.time.LocalDate;
@@ -13,9 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Not a test: move throughput and p99 with CloudWatch publishing off and on, in one run. Both
- * services run side by side on the same database and take turns, so warm-up and machine noise
- * fall on both. Publishing goes to {@link LocalCloudWatch} every second (60 times the default rate).
+ * Not a test: move throughput and p99 with CloudWatch publishing off, on, and on against an
+ * endpoint that never answers ({@link BlackHoleEndpoint}), in one run. The services run side by
+ * side on the same database and take turns, so warm-up and machine noise fall on all. Publishing
+ * goes every second (60 times the default rate).
  *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -35,27 +37,36 @@ public final class PublishingBenchmark {
     System.setProperty("aws.accessKeyId", "local-benchmark");
     System.setProperty("aws.secretAccessKey", "local-benchmark");
     try (LocalCloudWatch cloudWatch = new LocalCloudWatch();
+        BlackHoleEndpoint blackHole = new BlackHoleEndpoint();
         TestService off = TestService.start(Map.of("DB_POOL_SIZE", "16"));
-        TestService on = TestService.start(Map.of("DB_POOL_SIZE", "16", "CLOUDWATCH_ENABLED", "true",
-            "CLOUDWATCH_ENDPOINT", cloudWatch.endpoint(), "AWS_REGION", "us-east-1", "CLOUDWATCH_STEP", "1"))) {
+        TestService on = TestService.start(publishingTo(cloudWatch.endpoint()));
+        TestService hanging = TestService.start(publishingTo(blackHole.endpoint()))) {
       ExecutorService pool = Executors.newFixedThreadPool(clients);
+      List<TestService> services = List.of(off, on, hanging);
       // Warm-up (JIT, prepared statements, connections), not measured.
       for (int i = 0; i < 3; i++) {
-        run(off.api(), clients, seconds, pool);
-        run(on.api(), clients, seconds, pool);
+        for (TestService service : services) {
+          run(service.api(), clients, seconds, pool);
+        }
       }
-      List<Round> offRounds = new ArrayList<>();
-      List<Round> onRounds = new ArrayList<>();
+      List<List<Round>> measured = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (int i = 0; i < rounds; i++) {
-        offRounds.add(run(off.api(), clients, seconds, pool));
-        onRounds.add(run(on.api(), clients, seconds, pool));
+        for (int s = 0; s < services.size(); s++) {
+          measured.get(s).add(run(services.get(s).api(), clients, seconds, pool));
+        }
       }
       pool.shutdown();
       System.out.printf("clients=%d, %d rounds of %d s each, alternating; CloudWatch received %d PutMetricData calls%n",
           clients, rounds, seconds, cloudWatch.actions().size());
-      report("CloudWatch off", offRounds);
-      report("CloudWatch on ", onRounds);
+      report("CloudWatch off    ", measured.get(0));
+      report("CloudWatch on     ", measured.get(1));
+      report("CloudWatch hanging", measured.get(2));
     }
+  }
+
+  private static Map<String, String> publishingTo(String endpoint) {
+    return Map.of("DB_POOL_SIZE", "16", "CLOUDWATCH_ENABLED", "true", "CLOUDWATCH_ENDPOINT", endpoint,
+        "AWS_REGION", "us-east-1", "CLOUDWATCH_STEP", "1");
   }
 
   /** Every client moves its own card back and forth, so all moves succeed and none waits on another's lock. */

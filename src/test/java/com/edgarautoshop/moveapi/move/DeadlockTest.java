@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Deadlocks and serialization failures from a real PostgreSQL: one retry, then 503 deadlock. */
 class DeadlockTest extends ServiceTestBase {
-  private static final String RETRIES = "DeadlockRetries_total{Environment=\"local\",Service=\"MoveAPI\"}";
-  private static final String OUTCOME_503 = "MoveOutcomes_total{Environment=\"local\",Service=\"MoveAPI\",outcome=\"503\"}";
+  private static final String RETRIES = "moveapi_move_deadlock_retries_total{environment=\"local\",service=\"MoveAPI\"}";
+  private static final String OUTCOME_503 = "moveapi_move_outcomes_total{environment=\"local\",outcome=\"503\",service=\"MoveAPI\"}";
 
   /**
    * A real lock cycle: the blocker locks the card, the move waits for it while holding its table

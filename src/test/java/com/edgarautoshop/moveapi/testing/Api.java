@@ -14,10 +14,12 @@ public final class Api {
   // A random base per run keeps reruns against a long-lived database off each other's dates.
   private static final AtomicInteger NEXT_DAY = new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(300_000));
   private final String base;
+  private final String metricsBase;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-  public Api(String base) {
+  public Api(String base, String metricsBase) {
     this.base = base;
+    this.metricsBase = metricsBase;
   }
 
   public record Reply(int status, HttpResponse<String> raw) {
@@ -91,13 +93,26 @@ public final class Api {
     return reply.data();
   }
 
+  /** Every history row of the card, following the pages. */
   public int historyCount(String id) {
-    return get("/api/admin/appointments/" + id + "/history").data().getJsonArray("items").size();
+    int count = 0;
+    String cursor = null;
+    do {
+      JsonObject page = get("/api/admin/appointments/" + id + "/history?limit=200" + (cursor == null ? "" : "&cursor=" + cursor)).data();
+      count += page.getJsonArray("items").size();
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    return count;
+  }
+
+  /** GET /metrics on the metrics port. */
+  public Reply scrape() {
+    return send(HttpRequest.newBuilder(URI.create(metricsBase + "/metrics")).timeout(Duration.ofSeconds(30)).GET().build());
   }
 
   /** The value of one series in the GET /metrics scrape: its name and labels as the scrape writes them. */
   public double metric(String series) {
-    for (String line : get("/metrics").raw().body().split("\n")) {
+    for (String line : scrape().raw().body().split("\n")) {
       if (line.startsWith(series + " ")) {
         return Double.parseDouble(line.substring(series.length() + 1).trim());
       }

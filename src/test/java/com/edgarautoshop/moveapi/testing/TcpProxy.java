@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore. */
+/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore, or freeze (hold every byte) and thaw. */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final String targetHost;
@@ -19,6 +19,8 @@ public final class TcpProxy implements AutoCloseable {
   /** Gives each accepted connection a stream that receives a copy of what the client sent; or null. */
   private final Supplier<OutputStream> clientTap;
   private volatile ServerSocket server;
+  private final Object thawed = new Object();
+  private boolean frozen;
 
   public TcpProxy(String targetHost, int targetPort) {
     this(targetHost, targetPort, null);
@@ -71,7 +73,34 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  private static void pump(Socket from, Socket to, OutputStream copy) {
+  /** PostgreSQL stops answering: connections stay open, but nothing passes in either direction until {@link #thaw}. */
+  public void freeze() {
+    synchronized (thawed) {
+      frozen = true;
+    }
+  }
+
+  public void thaw() {
+    synchronized (thawed) {
+      frozen = false;
+      thawed.notifyAll();
+    }
+  }
+
+  private void awaitThawed() throws IOException {
+    synchronized (thawed) {
+      while (frozen) {
+        try {
+          thawed.wait();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IOException(ex);
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, OutputStream copy) {
     Thread pump = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -80,6 +109,7 @@ public final class TcpProxy implements AutoCloseable {
           if (copy != null) {
             copy.write(buffer, 0, n);
           }
+          awaitThawed();
           out.write(buffer, 0, n);
           out.flush();
         }

@@ -38,6 +38,16 @@ public final class TestPostgres {
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
   }
 
+  /** A connection holding FOR UPDATE locks on these cards in an open transaction, until it rolls back or closes. */
+  public static Connection lockCards(String... ids) throws SQLException {
+    Connection blocker = jdbc();
+    blocker.setAutoCommit(false);
+    try (Statement sql = blocker.createStatement()) {
+      sql.execute("SELECT id FROM appointments WHERE id IN (" + String.join(", ", ids) + ") FOR UPDATE");
+    }
+    return blocker;
+  }
+
   /** Waits (bounded) until one of the service's statements is waiting on a lock, e.g. a row a test holds. */
   public static void awaitServiceWaitingOnLock() {
     Awaitility.await("a service statement waiting on a lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))

@@ -16,7 +16,7 @@ public final class TestService implements AutoCloseable {
 
   private TestService(Application app, int port) {
     this.app = app;
-    this.api = new Api("http://127.0.0.1:" + port);
+    this.api = new Api("http://127.0.0.1:" + port, "http://127.0.0.1:" + app.metricsPort());
   }
 
   public static TestService start() {
@@ -34,6 +34,7 @@ public final class TestService implements AutoCloseable {
         "DATABASE_URL", "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database(),
         "AUTH_MODE", "none",
         "PORT", String.valueOf(port),
+        "METRICS_PORT", "0",
         "DB_POOL_SIZE", "8",
         "SHUTDOWN_DRAIN_MS", "300",
         "APP_VERSION", "test"));
