@@ -179,9 +179,17 @@ function checkCardsInvariant(config, data) {
   const cards = [];
   for (const id of data.cardIds) {
     const card = perform(config, { name: 'card', id });
-    const history = perform(config, { name: 'history', id });
+    // History is paged (newest first, next_cursor until the last page): count every page.
+    let historyCount = 0;
+    let history = perform(config, { name: 'history', id });
+    while (history.status === 200) {
+      historyCount += history.body.data.items.length;
+      const cursor = history.body.data.next_cursor;
+      if (!cursor) break;
+      history = perform(config, { name: 'history', id, cursor });
+    }
     if (card.status === 200 && history.status === 200) {
-      cards.push({ id, version: card.body.data.version, historyCount: history.body.data.items.length });
+      cards.push({ id, version: card.body.data.version, historyCount });
     } else {
       unreadable.push(`card ${id}: GET card answered ${card.status}, GET history ${history.status}`);
     }

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Optional
+from urllib.parse import quote
 
 import gevent.pool
 import orjson
@@ -231,10 +232,16 @@ def check_invariant(environment, **_) -> None:
 
     def read_back(card_id: str) -> tuple[str, Optional[int], Optional[int]]:
         card = read(f"{CARDS_PATH}/{card_id}", "card")
-        history = read(f"{CARDS_PATH}/{card_id}/history", "history")
-        if card is None or history is None:
+        # History is paged (newest first, next_cursor until the last page): count every page.
+        rows, page = 0, read(f"{CARDS_PATH}/{card_id}/history?limit=200", "history")
+        while page is not None:
+            rows += len(page["items"])
+            if not page.get("next_cursor"):
+                break
+            page = read(f"{CARDS_PATH}/{card_id}/history?limit=200&cursor={quote(page['next_cursor'])}", "history")
+        if card is None or page is None:
             return card_id, None, None
-        return card_id, card["version"], len(history["items"])
+        return card_id, card["version"], rows
 
     read = gevent.pool.Pool(SEED_CONCURRENCY).map(read_back, RUN.seeded_ids)
     unreadable = [f"card {card_id} could not be read back" for card_id, version, _ in read if version is None]

@@ -5,7 +5,7 @@
  * @typedef {import('./moveflow.js').Request
  *   | {name: 'stats'}
  *   | {name: 'workflow'}
- *   | {name: 'history', id: string}
+ *   | {name: 'history', id: string, cursor?: string}
  *   | {name: 'delete', id: string}
  *   | {name: 'create', body: object}} ApiRequest
  *   `name` is also the k6 `name` tag that groups latency per endpoint.
@@ -32,7 +32,7 @@ export function httpRequest(config, request) {
     case 'board': return get(`${api}/appointments/board?date=${config.date}`);
     case 'stats': return get(`${api}/dashboard/stats?date=${config.date}`);
     case 'card': return get(`${api}/appointments/${request.id}`);
-    case 'history': return get(`${api}/appointments/${request.id}/history`);
+    case 'history': return get(`${api}/appointments/${request.id}/history?limit=200${request.cursor ? `&cursor=${encodeURIComponent(request.cursor)}` : ''}`);
     case 'workflow': return get(`${api}/workflow`);
     case 'delete': return { method: 'DELETE', url: `${api}/appointments/${request.id}`, body: null, headers };
     case 'move': return post(`${api}/appointments/${request.id}/move`, request.body);

@@ -9,7 +9,9 @@ test('reads are GETs on the contract paths, for DATE', () => {
     { method: 'GET', url: 'http://127.0.0.1:8080/api/admin/appointments/board?date=2031-01-15', body: null, headers: {} });
   assert.equal(httpRequest(config, { name: 'stats' }).url, 'http://127.0.0.1:8080/api/admin/dashboard/stats?date=2031-01-15');
   assert.equal(httpRequest(config, { name: 'card', id: '42' }).url, 'http://127.0.0.1:8080/api/admin/appointments/42');
-  assert.equal(httpRequest(config, { name: 'history', id: '42' }).url, 'http://127.0.0.1:8080/api/admin/appointments/42/history');
+  assert.equal(httpRequest(config, { name: 'history', id: '42' }).url, 'http://127.0.0.1:8080/api/admin/appointments/42/history?limit=200');
+  assert.equal(httpRequest(config, { name: 'history', id: '42', cursor: 'a b' }).url,
+    'http://127.0.0.1:8080/api/admin/appointments/42/history?limit=200&cursor=a%20b');
 });
 
 test('a move posts {new_status, expected_version} as JSON', () => {
