@@ -6,7 +6,7 @@ import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.EventStream;
 import com.edgarautoshop.moveapi.testing.EventStream.Event;
-import com.edgarautoshop.moveapi.testing.FailingHistoryInsert;
+import com.edgarautoshop.moveapi.testing.HistoryInsertTrigger;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
@@ -88,7 +88,7 @@ class StreamTest {
     try (EventStream stream = EventStream.open(api, date)) {
       String id = api.createCard(date, 11).getString("id");
       assertThat(stream.next(SECOND).type()).isEqualTo("appointment.created");
-      try (FailingHistoryInsert trigger = new FailingHistoryInsert("23514", "always")) {
+      try (HistoryInsertTrigger trigger = HistoryInsertTrigger.failing("23514", "always")) {
         assertThat(api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker()).status()).isEqualTo(500);
       }
       assertThat(api.move(id, "in_progress", 7).status()).isEqualTo(409);
