@@ -10,7 +10,10 @@ import com.edgarautoshop.moveapi.testing.TcpProxy;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL going away mid-test: clear 503s within the request timeout, then recovery without a restart. */
@@ -45,6 +48,32 @@ class PostgresOutageTest {
       assertThat(recovered.status()).as("the move during the outage did not commit after all").isEqualTo(200);
       assertThat(api.get("/readyz").status()).isEqualTo(200);
       assertThat(api.historyCount(id)).isEqualTo(1);
+    }
+  }
+
+  /** A crash resets the connection under a move in flight: 504 for a single statement, 503 for a keyed move's open transaction; never a 500. */
+  @Test
+  void aConnectionResetUnderAMoveIsAnsweredByTheContract() throws Exception {
+    DatabaseUrl real = TestPostgres.url();
+    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
+         TestService service = TestService.start(
+             new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
+             Map.of("REQUEST_TIMEOUT", "5000", "DB_POOL_SIZE", "1"))) {
+      Api api = service.api();
+      String id = api.createCard(Api.freshDate(), 9).getString("id");
+      for (String[] key : List.of(new String[0], new String[] {"Idempotency-Key", "reset-" + id})) {
+        await("a live pooled connection").atMost(Duration.ofSeconds(10)).until(() -> api.get("/readyz").status() == 200);
+        proxy.freeze();
+        CompletableFuture<Reply> move = CompletableFuture.supplyAsync(() -> api.move(id, "in_progress", 1, key));
+        await("the move is on the wire").atMost(Duration.ofSeconds(5)).until(proxy::holding);
+        proxy.reset();
+        proxy.thaw();
+        Reply reply = move.get(10, TimeUnit.SECONDS);
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(key.length == 0 ? 504 : 503);
+        proxy.open();
+      }
+      assertThat(api.card(id).getInteger("version")).as("the held bytes never reached PostgreSQL").isEqualTo(1);
+      assertThat(api.historyCount(id)).isZero();
     }
   }
 }

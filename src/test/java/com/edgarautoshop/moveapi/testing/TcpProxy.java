@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket server;
   private final Object thawed = new Object();
   private boolean frozen;
+  private int holding;
 
   public TcpProxy(String targetHost, int targetPort) {
     this(targetHost, targetPort, null);
@@ -73,6 +74,14 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /** PostgreSQL crashes: new connections are refused and open ones are reset (RST, not an orderly close). */
+  public synchronized void reset() throws IOException {
+    for (Socket socket : sockets) {
+      socket.setSoLinger(true, 0);
+    }
+    cut();
+  }
+
   /** PostgreSQL stops answering: connections stay open, but nothing passes in either direction until {@link #thaw}. */
   public void freeze() {
     synchronized (thawed) {
@@ -87,15 +96,28 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Whether bytes are being held by a freeze right now. */
+  public boolean holding() {
+    synchronized (thawed) {
+      return holding > 0;
+    }
+  }
+
   private void awaitThawed() throws IOException {
     synchronized (thawed) {
-      while (frozen) {
-        try {
+      if (!frozen) {
+        return;
+      }
+      holding++;
+      try {
+        while (frozen) {
           thawed.wait();
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IOException(ex);
         }
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IOException(ex);
+      } finally {
+        holding--;
       }
     }
   }
