@@ -73,6 +73,9 @@ public final class MoveLoad implements AutoCloseable {
 
   private record Belief(String status, int version) {}
 
+  /** Never the terminal completed, so cards keep moving however long the run. */
+  private static final List<String> TARGETS = Workflow.STATUSES.stream().filter(s -> !s.equals("completed")).toList();
+
   private final List<Api> instances;
   private final List<String> cards;
   private final Options options;
@@ -170,13 +173,11 @@ public final class MoveLoad implements AutoCloseable {
     }
   }
 
-  /** Mostly an allowed move (never into the terminal completed, so cards keep moving); now and then any status. */
+  /** Mostly an allowed move, now and then any other status (409 or 422). */
   private static String target(String from) {
-    List<String> allowed = Workflow.allowedFrom(from).stream().filter(s -> !s.equals("completed")).toList();
+    List<String> allowed = Workflow.allowedFrom(from).stream().filter(TARGETS::contains).toList();
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return allowed.isEmpty() || random.nextInt(10) == 0
-        ? Workflow.STATUSES.get(random.nextInt(Workflow.STATUSES.size()))
-        : allowed.get(random.nextInt(allowed.size()));
+    return random.nextInt(10) == 0 ? TARGETS.get(random.nextInt(TARGETS.size())) : allowed.get(random.nextInt(allowed.size()));
   }
 
   private Answer send(int instance, String card, String requestId, String key, String target, int version, boolean replayCheck) {
