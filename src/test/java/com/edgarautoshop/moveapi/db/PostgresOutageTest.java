@@ -3,11 +3,9 @@ package com.edgarautoshop.moveapi.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
-import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.time.Duration;
 import java.util.List;
@@ -21,11 +19,8 @@ class PostgresOutageTest {
 
   @Test
   void answers503WhileDownAndRecoversByItself() throws Exception {
-    DatabaseUrl real = TestPostgres.url();
-    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
-         TestService service = TestService.start(
-             new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
-             Map.of("REQUEST_TIMEOUT", "2000", "DB_POOL_WAIT_MS", "1000"))) {
+    try (TcpProxy proxy = new TcpProxy();
+         TestService service = TestService.start(proxy.url(), Map.of("REQUEST_TIMEOUT", "2000", "DB_POOL_WAIT_MS", "1000"))) {
       Api api = service.api();
       String id = api.createCard(Api.freshDate(), 9).getString("id");
       assertThat(api.get("/readyz").status()).isEqualTo(200);
@@ -54,11 +49,8 @@ class PostgresOutageTest {
   /** A crash resets the connection under a move in flight: 504 for a single statement, 503 for a keyed move's open transaction; never a 500. */
   @Test
   void aConnectionResetUnderAMoveIsAnsweredByTheContract() throws Exception {
-    DatabaseUrl real = TestPostgres.url();
-    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
-         TestService service = TestService.start(
-             new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
-             Map.of("REQUEST_TIMEOUT", "5000", "DB_POOL_SIZE", "1"))) {
+    try (TcpProxy proxy = new TcpProxy();
+         TestService service = TestService.start(proxy.url(), Map.of("REQUEST_TIMEOUT", "5000", "DB_POOL_SIZE", "1"))) {
       Api api = service.api();
       String id = api.createCard(Api.freshDate(), 9).getString("id");
       for (String[] key : List.of(new String[0], new String[] {"Idempotency-Key", "reset-" + id})) {

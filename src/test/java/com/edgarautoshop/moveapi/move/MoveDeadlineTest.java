@@ -2,7 +2,6 @@ package com.edgarautoshop.moveapi.move;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
@@ -61,11 +60,8 @@ class MoveDeadlineTest {
   /** When PostgreSQL stops answering after the move was sent, nobody can know whether it committed: 504, never a 503. */
   @Test
   void aMoveTheDatabaseNeverAnsweredIs504OutcomeUnknown() throws Exception {
-    DatabaseUrl real = TestPostgres.url();
-    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
-        TestService service = TestService.start(
-            new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
-            Map.of("REQUEST_TIMEOUT", "1500", "DB_POOL_SIZE", "1"))) {
+    try (TcpProxy proxy = new TcpProxy();
+        TestService service = TestService.start(proxy.url(), Map.of("REQUEST_TIMEOUT", "1500", "DB_POOL_SIZE", "1"))) {
       Api api = service.api();
       String id = api.createCard(Api.freshDate(), 9).getString("id");
       proxy.freeze();
