@@ -109,6 +109,11 @@ final class HttpVerticle extends VerticleBase {
 
     router.route().handler(ctx -> {
       HttpConnection connection = ctx.request().connection();
+      // While draining for shutdown, no connection is kept for a next request: a client's next request
+      // opens a new one, refused cleanly once the listener closes, instead of racing the close of an idle one.
+      if (h.health().draining()) {
+        ctx.response().putHeader("Connection", "close");
+      }
       // A response that ended (rather than a connection that closed) makes the next request's headers due.
       ctx.addEndHandler(ended -> {
         if (ended.succeeded()) {

@@ -5,6 +5,7 @@ import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -29,15 +30,20 @@ public final class PgErrors {
       String state = sqlState(failure);
       return state.equals("57014") || state.equals("55P03") || state.startsWith("08") || state.startsWith("57P");
     }
-    return failure instanceof ConnectException || failure instanceof TimeoutException
+    // IOException covers a refused connection and one reset under a request (a crashed or restarted server).
+    return failure instanceof IOException || failure instanceof TimeoutException
         || failure instanceof HttpClosedException || failure instanceof ConnectTimeoutException
         || failure instanceof ClosedConnectionException
         || (failure instanceof VertxException && isConnectionProblem(failure.getMessage()));
   }
 
-  /** The connection went away under a request already sent: whatever it did may have happened. */
+  /**
+   * The connection went away under a request already sent (closed, or reset as when PostgreSQL
+   * crashes or restarts): whatever it did may have happened.
+   */
   public static boolean isConnectionLost(Throwable failure) {
     return failure instanceof ClosedConnectionException
+        || (failure instanceof IOException && !(failure instanceof ConnectException))
         || (failure instanceof VertxException && failure.getMessage() != null && failure.getMessage().toLowerCase(Locale.ROOT).contains("closed"));
   }
 

@@ -27,6 +27,10 @@ public final class Health {
     draining.set(true);
   }
 
+  public boolean draining() {
+    return draining.get();
+  }
+
   public void live(RoutingContext ctx) {
     Responses.ok(ctx, liveness);
   }

@@ -60,9 +60,13 @@ public final class Responses {
   /** Sends the failure as an envelope; used by handlers' onFailure and the router's failure handler. */
   public static void fail(RoutingContext ctx, Throwable failure) {
     ApiError error = toApiError(failure);
-    // An ApiError is a deliberate answer; anything else that ends in 5xx is worth its stack trace.
-    if (error.status() >= 500 && !(failure instanceof ApiError)) {
+    // An ApiError is a deliberate answer. A 500 is unexpected and worth its stack trace; a 503/504 is
+    // one of the database's known failures (a full pool, a timeout, a lost connection), which come by
+    // the thousand under overload: one line with the cause, not a 9 KB stack trace each.
+    if (error.status() == 500 && !(failure instanceof ApiError)) {
       LOG.warn("request failed: {} {} -> {}", ctx.request().method(), ctx.request().path(), error.code(), failure);
+    } else if (error.status() > 500 && !(failure instanceof ApiError)) {
+      LOG.warn("request failed: {} {} -> {} ({})", ctx.request().method(), ctx.request().path(), error.code(), failure.toString());
     }
     send(ctx, error.status(), error.body());
   }

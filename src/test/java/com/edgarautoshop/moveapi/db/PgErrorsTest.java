@@ -7,6 +7,7 @@ import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL failure classes and their contract errors, without a server. */
@@ -32,6 +33,17 @@ class PgErrorsTest {
     assertThat(PgErrors.isUnavailable(new ConnectException("refused"))).isTrue();
     assertThat(PgErrors.isUnavailable(new VertxException("Timeout while waiting for a connection", true))).isTrue();
     assertThat(PgErrors.isUnavailable(new IllegalStateException("bug"))).isFalse();
+  }
+
+  /** PostgreSQL stopped with -m immediate resets its connections; a move in flight on one was answered 500 (PostgresRestartTest). */
+  @Test
+  void aResetConnectionIsLostWorkAndUnavailableARefusedOneOnlyUnavailable() {
+    SocketException reset = new SocketException("Connection reset");
+    assertThat(PgErrors.isConnectionLost(reset)).isTrue();
+    assertThat(PgErrors.isUnavailable(reset)).isTrue();
+    assertThat(Responses.toApiError(reset).status()).isEqualTo(503);
+    assertThat(Responses.toApiError(new Deadline.OutcomeUnknown(reset)).status()).isEqualTo(504);
+    assertThat(PgErrors.isConnectionLost(new ConnectException("refused"))).as("never sent").isFalse();
   }
 
   @Test

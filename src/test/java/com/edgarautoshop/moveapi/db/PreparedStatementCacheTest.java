@@ -51,16 +51,13 @@ class PreparedStatementCacheTest {
 
   /** Moves one card four times (one of them stale) through the proxy; returns every Parse's statement name. */
   private static List<String> movesThroughARecordingProxy(String cache) throws Exception {
-    DatabaseUrl db = TestPostgres.url();
     List<ByteArrayOutputStream> connections = new CopyOnWriteArrayList<>();
-    try (TcpProxy proxy = new TcpProxy(db.host(), db.port(), () -> {
+    try (TcpProxy proxy = new TcpProxy(() -> {
       ByteArrayOutputStream sent = new ByteArrayOutputStream();
       connections.add(sent);
       return sent;
     })) {
-      // Plain TCP, so that the recorded bytes are the protocol itself.
-      DatabaseUrl proxied = new DatabaseUrl("127.0.0.1", proxy.port(), db.database(), db.user(), db.password(), "disable");
-      try (TestService service = TestService.start(proxied, Map.of("DB_PREPARED_STATEMENT_CACHE", cache))) {
+      try (TestService service = TestService.start(proxy.url(), Map.of("DB_PREPARED_STATEMENT_CACHE", cache))) {
         Api api = service.api();
         String id = api.createCard(Api.freshDate(), 9).getString("id");
         assertThat(api.move(id, "in_progress", 1).status()).isEqualTo(200);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
-import com.edgarautoshop.moveapi.testing.FailingHistoryInsert;
+import com.edgarautoshop.moveapi.testing.HistoryInsertTrigger;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.ServiceTestBase;
 import java.sql.Connection;
@@ -51,7 +51,7 @@ class DeadlockTest extends ServiceTestBase {
     String id = api.createCard(Api.freshDate(), 9).getString("id");
     double retriesBefore = api.metric(RETRIES);
     double unavailableBefore = api.metric(OUTCOME_503);
-    try (FailingHistoryInsert trigger = new FailingHistoryInsert("40P01", "always")) {
+    try (HistoryInsertTrigger trigger = HistoryInsertTrigger.failing("40P01", "always")) {
       Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
       assertThat(reply.status()).isEqualTo(503);
       assertThat(reply.error().getString("code")).isEqualTo("deadlock");
@@ -67,7 +67,7 @@ class DeadlockTest extends ServiceTestBase {
   @Test
   void serializationFailureOnceIsRetriedAndSucceeds() throws Exception {
     String id = api.createCard(Api.freshDate(), 9).getString("id");
-    try (FailingHistoryInsert trigger = new FailingHistoryInsert("40001", "first")) {
+    try (HistoryInsertTrigger trigger = HistoryInsertTrigger.failing("40001", "first")) {
       Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
       assertThat(reply.status()).isEqualTo(200);
       assertThat(trigger.attempts()).isEqualTo(2);
@@ -78,7 +78,7 @@ class DeadlockTest extends ServiceTestBase {
   @Test
   void otherDatabaseErrorsAreNotRetried() throws Exception {
     String id = api.createCard(Api.freshDate(), 9).getString("id");
-    try (FailingHistoryInsert trigger = new FailingHistoryInsert("23514", "always")) {
+    try (HistoryInsertTrigger trigger = HistoryInsertTrigger.failing("23514", "always")) {
       Reply reply = api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker());
       assertThat(reply.status()).isEqualTo(500);
       assertThat(reply.error().getString("code")).isEqualTo("internal_error");

@@ -2,21 +2,16 @@ package com.edgarautoshop.moveapi.move;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +35,7 @@ class MoveDeadlineTest {
       Reply late = behindABusyPoolAndAHeldLock(api, keyed, key);
       assertThat(late.status()).as(late.raw().body()).isEqualTo(503);
       assertThat(late.error().getString("code")).isEqualTo("unavailable");
-      awaitNoServiceStatementRunning();
+      TestPostgres.awaitNoServiceStatementRunning();
       assertThat(api.card(keyed).getInteger("version")).as("rolled back, not committed after the answer").isEqualTo(1);
       assertThat(api.historyCount(keyed)).isZero();
       Reply retry = api.move(keyed, "in_progress", 1, "Idempotency-Key", key);
@@ -65,11 +60,8 @@ class MoveDeadlineTest {
   /** When PostgreSQL stops answering after the move was sent, nobody can know whether it committed: 504, never a 503. */
   @Test
   void aMoveTheDatabaseNeverAnsweredIs504OutcomeUnknown() throws Exception {
-    DatabaseUrl real = TestPostgres.url();
-    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
-        TestService service = TestService.start(
-            new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"),
-            Map.of("REQUEST_TIMEOUT", "1500", "DB_POOL_SIZE", "1"))) {
+    try (TcpProxy proxy = new TcpProxy();
+        TestService service = TestService.start(proxy.url(), Map.of("REQUEST_TIMEOUT", "1500", "DB_POOL_SIZE", "1"))) {
       Api api = service.api();
       String id = api.createCard(Api.freshDate(), 9).getString("id");
       proxy.freeze();
@@ -80,20 +72,10 @@ class MoveDeadlineTest {
       proxy.thaw();
       // The held statement and the deadline's cancel request now reach PostgreSQL in either order, so the
       // move may or may not commit: "unknown" was the honest answer. Either way it is whole or absent.
-      awaitNoServiceStatementRunning();
+      TestPostgres.awaitNoServiceStatementRunning();
       int version = api.card(id).getInteger("version");
       assertThat(version).isBetween(1, 2);
       assertThat(api.historyCount(id)).isEqualTo(version - 1);
     }
-  }
-
-  private static void awaitNoServiceStatementRunning() {
-    Awaitility.await("no service statement running").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      try (Connection conn = TestPostgres.jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
-          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND state <> 'idle'")) {
-        rs.next();
-        return rs.getInt(1) == 0;
-      }
-    });
   }
 }

@@ -2,13 +2,11 @@ package com.edgarautoshop.moveapi.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.EventStream;
 import com.edgarautoshop.moveapi.testing.EventStream.Event;
-import com.edgarautoshop.moveapi.testing.FailingHistoryInsert;
+import com.edgarautoshop.moveapi.testing.HistoryInsertTrigger;
 import com.edgarautoshop.moveapi.testing.TcpProxy;
-import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -88,7 +86,7 @@ class StreamTest {
     try (EventStream stream = EventStream.open(api, date)) {
       String id = api.createCard(date, 11).getString("id");
       assertThat(stream.next(SECOND).type()).isEqualTo("appointment.created");
-      try (FailingHistoryInsert trigger = new FailingHistoryInsert("23514", "always")) {
+      try (HistoryInsertTrigger trigger = HistoryInsertTrigger.failing("23514", "always")) {
         assertThat(api.move(id, "in_progress", 1, "X-Correlation-Id", trigger.marker()).status()).isEqualTo(500);
       }
       assertThat(api.move(id, "in_progress", 7).status()).isEqualTo(409);
@@ -132,11 +130,9 @@ class StreamTest {
 
   @Test
   void listenerReconnectsAfterThePostgresConnectionIsCut() throws Exception {
-    DatabaseUrl real = TestPostgres.url();
     LocalDate date = Api.freshDate();
-    try (TcpProxy proxy = new TcpProxy(real.host(), real.port());
-         TestService proxied = TestService.start(
-             new DatabaseUrl("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), "disable"), Map.of());
+    try (TcpProxy proxy = new TcpProxy();
+         TestService proxied = TestService.start(proxy.url(), Map.of());
          EventStream stream = EventStream.open(proxied.api(), date)) {
       proxy.cut();
       Thread.sleep(500);

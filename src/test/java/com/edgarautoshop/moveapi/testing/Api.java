@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Real HTTP to the service, with helpers that create cards on a date of their own. */
@@ -93,16 +95,24 @@ public final class Api {
     return reply.data();
   }
 
-  /** Every history row of the card, following the pages. */
-  public int historyCount(String id) {
-    int count = 0;
+  /** Every history row of the card, newest first, following the pages. */
+  public List<JsonObject> history(String id) {
+    List<JsonObject> rows = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = get("/api/admin/appointments/" + id + "/history?limit=200" + (cursor == null ? "" : "&cursor=" + cursor)).data();
-      count += page.getJsonArray("items").size();
+      Reply reply = get("/api/admin/appointments/" + id + "/history?limit=200" + (cursor == null ? "" : "&cursor=" + cursor));
+      if (reply.status() != 200) {
+        throw new IllegalStateException("history of " + id + " answered " + reply.status() + " " + reply.raw().body());
+      }
+      JsonObject page = reply.data();
+      page.getJsonArray("items").forEach(row -> rows.add((JsonObject) row));
       cursor = page.getString("next_cursor");
     } while (cursor != null);
-    return count;
+    return rows;
+  }
+
+  public int historyCount(String id) {
+    return history(id).size();
   }
 
   /** GET /metrics on the metrics port. */

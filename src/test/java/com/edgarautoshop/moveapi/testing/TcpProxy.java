@@ -1,5 +1,6 @@
 package com.edgarautoshop.moveapi.testing;
 
+import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,29 +11,34 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** A loopback TCP proxy to PostgreSQL that a test can cut (refuse and drop everything) and restore, or freeze (hold every byte) and thaw. */
+/** A loopback TCP proxy to the test PostgreSQL that a test can cut (refuse and drop everything) and restore, or freeze (hold every byte) and thaw. */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
-  private final String targetHost;
-  private final int targetPort;
+  private final DatabaseUrl target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   /** Gives each accepted connection a stream that receives a copy of what the client sent; or null. */
   private final Supplier<OutputStream> clientTap;
   private volatile ServerSocket server;
   private final Object thawed = new Object();
   private boolean frozen;
+  private int holding;
 
-  public TcpProxy(String targetHost, int targetPort) {
-    this(targetHost, targetPort, null);
+  /** A proxy to the test PostgreSQL. */
+  public TcpProxy() {
+    this(null);
   }
 
-  /** A proxy that also copies each connection's client-to-server bytes into its own stream from {@code clientTap}. */
-  public TcpProxy(String targetHost, int targetPort, Supplier<OutputStream> clientTap) {
+  /** A proxy to the test PostgreSQL that also copies each connection's client-to-server bytes into its own stream from {@code clientTap}. */
+  public TcpProxy(Supplier<OutputStream> clientTap) {
+    this.target = TestPostgres.url();
     this.port = TestService.freePort();
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
     this.clientTap = clientTap;
     open();
+  }
+
+  /** The test PostgreSQL's URL through this proxy, over plain TCP (so recorded bytes are the protocol itself). */
+  public DatabaseUrl url() {
+    return new DatabaseUrl("127.0.0.1", port, target.database(), target.user(), target.password(), "disable");
   }
 
   public int port() {
@@ -50,7 +56,7 @@ public final class TcpProxy implements AutoCloseable {
       while (!listening.isClosed()) {
         try {
           Socket client = listening.accept();
-          Socket upstream = new Socket(targetHost, targetPort);
+          Socket upstream = new Socket(target.host(), target.port());
           sockets.add(client);
           sockets.add(upstream);
           pump(client, upstream, clientTap == null ? null : clientTap.get());
@@ -73,6 +79,14 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /** PostgreSQL crashes: new connections are refused and open ones are reset (RST, not an orderly close). */
+  public synchronized void reset() throws IOException {
+    for (Socket socket : sockets) {
+      socket.setSoLinger(true, 0);
+    }
+    cut();
+  }
+
   /** PostgreSQL stops answering: connections stay open, but nothing passes in either direction until {@link #thaw}. */
   public void freeze() {
     synchronized (thawed) {
@@ -87,15 +101,28 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** Whether bytes are being held by a freeze right now. */
+  public boolean holding() {
+    synchronized (thawed) {
+      return holding > 0;
+    }
+  }
+
   private void awaitThawed() throws IOException {
     synchronized (thawed) {
-      while (frozen) {
-        try {
+      if (!frozen) {
+        return;
+      }
+      holding++;
+      try {
+        while (frozen) {
           thawed.wait();
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IOException(ex);
         }
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IOException(ex);
+      } finally {
+        holding--;
       }
     }
   }

@@ -60,6 +60,20 @@ public final class TestPostgres {
         });
   }
 
+  /**
+   * Waits (bounded) until none of the service's backends is running a statement or waiting on a
+   * lock: what a cancelled or timed-out request leaves behind once PostgreSQL has rolled it back.
+   */
+  public static void awaitNoServiceStatementRunning() {
+    Awaitility.await("no service statement running").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      try (Connection conn = jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND state <> 'idle'")) {
+        rs.next();
+        return rs.getInt(1) == 0;
+      }
+    });
+  }
+
   private static DatabaseUrl start() {
     String configured = System.getenv("TEST_DATABASE_URL");
     if (configured != null && !configured.isBlank()) {
