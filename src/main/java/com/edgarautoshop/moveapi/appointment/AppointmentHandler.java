@@ -1,5 +1,7 @@
 package com.edgarautoshop.moveapi.appointment;
 
+import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.web.Correlation;
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import io.vertx.core.json.JsonObject;
@@ -8,15 +10,21 @@ import io.vertx.ext.web.RoutingContext;
 /** Create, get, delete and history of one appointment. */
 public final class AppointmentHandler {
   private final AppointmentRepository repository;
+  private final Runnable changed;
 
-  public AppointmentHandler(AppointmentRepository repository) {
+  /** {@code changed} runs after a create or delete committed (live boards read the event log then). */
+  public AppointmentHandler(AppointmentRepository repository, Runnable changed) {
     this.repository = repository;
+    this.changed = changed;
   }
 
   public void create(RoutingContext ctx) {
     NewAppointment appointment = NewAppointment.parse(Requests.jsonObject(ctx));
-    repository.create(appointment)
-        .onSuccess(card -> Responses.created(ctx, card))
+    repository.create(appointment, Authenticator.actor(ctx), Correlation.of(ctx))
+        .onSuccess(card -> {
+          changed.run();
+          Responses.created(ctx, card);
+        })
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
 
@@ -29,9 +37,10 @@ public final class AppointmentHandler {
 
   public void delete(RoutingContext ctx) {
     long id = AppointmentIds.fromPath(ctx);
-    repository.delete(id)
+    repository.delete(id, Authenticator.actor(ctx), Correlation.of(ctx))
         .onSuccess(deleted -> {
           if (deleted) {
+            changed.run();
             Responses.ok(ctx, new JsonObject().put("appointment_id", String.valueOf(id)));
           } else {
             Responses.fail(ctx, AppointmentIds.notFound(id));

@@ -20,6 +20,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String ACTOR_KEY = "actor";
   private static final String ROLES_KEY = "roles";
+  private static final String EXPIRY_KEY = "tokenExpiry";
   private static final Set<String> GRANTING_ROLES = Set.of("admin", "advisor");
   private static final long JWKS_REFRESH_MS = 15 * 60 * 1000;
 
@@ -97,6 +99,11 @@ public final class Authenticator {
     return ctx.get(ACTOR_KEY);
   }
 
+  /** The verified token's exp (epoch seconds); empty when auth is off. A board stream ends when its token does. */
+  public static OptionalLong tokenExpiry(RoutingContext ctx) {
+    return ctx.get(EXPIRY_KEY) instanceof Number exp ? OptionalLong.of(exp.longValue()) : OptionalLong.empty();
+  }
+
   public void handle(RoutingContext ctx) {
     if (mode == AuthMode.NONE) {
       ctx.put(ACTOR_KEY, "demo");
@@ -130,6 +137,7 @@ public final class Authenticator {
       }
       ctx.put(ACTOR_KEY, claims.getString("sub", "unknown"));
       ctx.put(ROLES_KEY, roles);
+      ctx.put(EXPIRY_KEY, claims.getValue("exp"));
       ctx.next();
     });
   }

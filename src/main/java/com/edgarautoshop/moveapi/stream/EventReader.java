@@ -1,0 +1,227 @@
+package com.edgarautoshop.moveapi.stream;
+
+import com.edgarautoshop.moveapi.config.AppConfig.StreamSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one reader of the event log on this instance, on its own PostgreSQL connection (which also
+ * LISTENs for the doorbell and sends it). It keeps its place, a {@link Cursor}, in memory, and
+ * reads the final events after it whenever something may have happened: a change committed here
+ * ({@link #changed}), another instance's doorbell, a reconnect, or the slow safety poll. Every
+ * batch goes to the {@link StreamHub}. Everything here runs on one event-loop context.
+ *
+ * <p>A lost connection loses no place: after reconnecting the reader reads on from its cursor. It
+ * gives its place up only after failing to read for longer than the replay window; it then starts
+ * again from the head and every open stream gets a {@code resync}.
+ */
+public final class EventReader {
+  /** Every instance LISTENs here; a NOTIFY (no payload) means "new events may be final". */
+  static final String CHANNEL = "appointment_events";
+  private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
+  private static final int BATCH = 500;
+  private static final long MIN_RECONNECT_DELAY_MS = 100;
+  private static final long MAX_RECONNECT_DELAY_MS = 5000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final PgConnectOptions connectOptions;
+  private final EventLog log;
+  private final StreamHub hub;
+  private final StreamMetrics metrics;
+  private final StreamSettings settings;
+  private final AtomicBoolean changePending = new AtomicBoolean();
+
+  // Confined to the context.
+  private PgConnection connection;
+  private Cursor cursor;
+  private boolean reading;
+  private boolean readAgain;
+  private boolean closed;
+  private boolean doorbellScheduled;
+  private long lastDoorbellNanos;
+  /** When reading last stopped working (a failed read or a lost connection), 0 while it works. */
+  private long failingSinceNanos;
+  private long reconnectDelayMs = MIN_RECONNECT_DELAY_MS;
+  private long pollTimer;
+
+  private EventReader(Vertx vertx, PgConnectOptions connectOptions, EventLog log, StreamHub hub, StreamMetrics metrics,
+      StreamSettings settings) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.connectOptions = connectOptions;
+    this.log = log;
+    this.hub = hub;
+    this.metrics = metrics;
+    this.settings = settings;
+  }
+
+  /**
+   * Starts reading; completes after the first connect attempt. The service starts even when
+   * PostgreSQL is not there yet: the reader then keeps retrying, as the pool-backed routes recover
+   * by themselves too.
+   */
+  public static Future<EventReader> start(Vertx vertx, PgConnectOptions connectOptions, EventLog log, StreamHub hub,
+      StreamMetrics metrics, StreamSettings settings) {
+    EventReader reader = new EventReader(vertx, connectOptions, log, hub, metrics, settings);
+    Promise<EventReader> started = Promise.promise();
+    reader.context.runOnContext(v -> {
+      reader.pollTimer = vertx.setPeriodic(settings.poll().toMillis(), id -> reader.read());
+      reader.connect().onComplete(ignored -> started.complete(reader));
+    });
+    return started.future();
+  }
+
+  /**
+   * A change committed on this instance: read at once, and ring the other instances' doorbell.
+   * Called from any thread, after the change's transaction committed; calls that come while one
+   * is on its way to the reader's context are folded into it.
+   */
+  public void changed() {
+    if (changePending.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        changePending.set(false);
+        read();
+        ringDoorbell();
+      });
+    }
+  }
+
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      closed = true;
+      vertx.cancelTimer(pollTimer);
+      (connection == null ? Future.<Void>succeededFuture() : connection.close()).onComplete(ignored -> done.complete());
+    });
+    return done.future();
+  }
+
+  private Future<Void> connect() {
+    return PgConnection.connect(vertx, connectOptions)
+        .compose(conn -> conn.query("LISTEN " + CHANNEL).execute().map(listening -> conn)
+            .onFailure(err -> conn.close()))
+        .onSuccess(conn -> {
+          connection = conn;
+          reconnectDelayMs = MIN_RECONNECT_DELAY_MS;
+          // Our own doorbell comes back too; the read it would cause has already happened.
+          conn.notificationHandler(note -> {
+            if (note.getProcessId() != conn.processId()) {
+              read();
+            }
+          });
+          conn.closeHandler(v -> {
+            connection = null;
+            failing();
+            if (!closed) {
+              LOG.warn("stream reader lost its PostgreSQL connection; reconnecting");
+              reconnectLater();
+            }
+          });
+          // Whatever committed while we were away is read now.
+          read();
+        })
+        .onFailure(err -> {
+          failing();
+          LOG.warn("stream reader cannot connect to PostgreSQL: {}", err.getMessage());
+          reconnectLater();
+        })
+        .mapEmpty();
+  }
+
+  private void reconnectLater() {
+    if (closed) {
+      return;
+    }
+    long delay = reconnectDelayMs;
+    reconnectDelayMs = Math.min(MAX_RECONNECT_DELAY_MS, reconnectDelayMs * 2);
+    vertx.setTimer(delay, id -> {
+      if (!closed && connection == null) {
+        connect();
+      }
+    });
+  }
+
+  /** Reads until no full batch is left; a read asked for meanwhile runs right after. */
+  private void read() {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    PgConnection conn = connection;
+    if (conn == null || closed) {
+      return;
+    }
+    reading = true;
+    readAgain = false;
+    if (failingSinceNanos != 0 && System.nanoTime() - failingSinceNanos > settings.replayWindow().toNanos() && cursor != null) {
+      // Away longer than anyone may replay: catching up could mean hours of events. Start afresh.
+      LOG.warn("stream reader could not read for longer than the replay window; streams resync");
+      cursor = null;
+    }
+    Future<List<StreamEvent>> batch = cursor == null
+        ? log.head(conn).map(head -> {
+          boolean hadPlace = hub.position() != null;
+          cursor = head;
+          hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
+          return List.of();
+        })
+        : log.after(conn, cursor, BATCH, metrics::age);
+    batch.onComplete(result -> {
+      reading = false;
+      if (result.failed()) {
+        failing();
+        LOG.warn("stream reader failed to read the event log: {}", result.cause().getMessage());
+        return;
+      }
+      failingSinceNanos = 0;
+      List<StreamEvent> events = result.result();
+      if (!events.isEmpty()) {
+        cursor = events.get(events.size() - 1).cursor();
+        hub.publish(events, cursor);
+      }
+      if (readAgain || events.size() == BATCH) {
+        read();
+      }
+    });
+  }
+
+  private void failing() {
+    if (failingSinceNanos == 0) {
+      failingSinceNanos = System.nanoTime();
+    }
+  }
+
+  /** At most one NOTIFY per doorbell interval, sent outside every change's transaction. */
+  private void ringDoorbell() {
+    long interval = settings.doorbell().toNanos();
+    if (interval == 0 || doorbellScheduled) {
+      return;
+    }
+    doorbellScheduled = true;
+    long waitMs = Math.max(0, (lastDoorbellNanos + interval - System.nanoTime()) / 1_000_000);
+    if (waitMs == 0) {
+      sendDoorbell();
+    } else {
+      vertx.setTimer(waitMs, id -> sendDoorbell());
+    }
+  }
+
+  private void sendDoorbell() {
+    doorbellScheduled = false;
+    lastDoorbellNanos = System.nanoTime();
+    PgConnection conn = connection;
+    if (conn != null) {
+      // The others' safety poll covers a doorbell lost here.
+      conn.query("NOTIFY " + CHANNEL).execute().onFailure(err -> LOG.debug("doorbell not sent: {}", err.getMessage()));
+    }
+  }
+}
