@@ -33,13 +33,14 @@ public final class EventLog {
   private static final String HEAD_SQL = "SELECT " + WATERMARK + "::text AS head";
   /*
    * The card after *that* change: its mutable fields from the event row, the rest (which no route
-   * changes) from the card. Card columns first, as Cards reads them by position.
+   * changes) from the card. Card columns first, as Cards reads them by position; the event's own
+   * columns have names of their own, as a name is looked up by its first column.
    */
   private static final String COLUMNS = Cards.columnsWith(Map.of(
       "status", "e.to_status", "position", "e.position", "version", "e.to_version",
       "check_in_at", "e.check_in_at", "check_out_at", "e.check_out_at", "updated_at", "e.at"))
-      + ", e.kind, e.txid::text AS txid, e.id AS event_id, e.appointment_id, e.appt_start,"
-      + " 1000 * extract(epoch FROM clock_timestamp() - e.at)::float8 AS age_ms";
+      + ", e.kind AS event_kind, e.txid::text AS event_txid, e.id AS event_id, e.appointment_id AS event_card,"
+      + " e.appt_start AS event_start, 1000 * extract(epoch FROM clock_timestamp() - e.at)::float8 AS event_age_ms";
   private static final String FROM = " FROM appointment_moves e LEFT JOIN appointments a ON a.id = e.appointment_id"
       + " LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
   private static final String AFTER = " WHERE (e.txid, e.id) > ($1::text::xid8, $2) AND e.txid < " + WATERMARK;
@@ -102,17 +103,17 @@ public final class EventLog {
   private List<StreamEvent> events(RowSet<Row> rows, DoubleConsumer age) {
     List<StreamEvent> events = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      String kind = row.getString("kind");
+      String kind = row.getString("event_kind");
       boolean deleted = kind.equals("deleted");
       // A card and its history go in one statement, so a created or moved row always has its card; guard anyway.
       if (!deleted && row.getLong(0) == null) {
         continue;
       }
-      String data = deleted ? new JsonObject().put("id", String.valueOf(row.getLong("appointment_id"))).encode() : card(row);
-      String date = row.getOffsetDateTime("appt_start").atZoneSameInstant(shopZone).toLocalDate().toString();
-      events.add(StreamEvent.logged(new Cursor(Long.parseLong(row.getString("txid")), row.getLong("event_id")), date,
+      String data = deleted ? new JsonObject().put("id", String.valueOf(row.getLong("event_card"))).encode() : card(row);
+      String date = row.getOffsetDateTime("event_start").atZoneSameInstant(shopZone).toLocalDate().toString();
+      events.add(StreamEvent.logged(new Cursor(Long.parseLong(row.getString("event_txid")), row.getLong("event_id")), date,
           "appointment." + kind, data));
-      age.accept(row.getDouble("age_ms"));
+      age.accept(row.getDouble("event_age_ms"));
     }
     return events;
   }
