@@ -89,7 +89,7 @@ public final class EventReader {
     if (changePending.compareAndSet(false, true)) {
       context.runOnContext(v -> {
         changePending.set(false);
-        read();
+        readForStreams();
         ringDoorbell();
       });
     }
@@ -115,7 +115,7 @@ public final class EventReader {
           // Our own doorbell comes back too; the read it would cause has already happened.
           conn.notificationHandler(note -> {
             if (note.getProcessId() != conn.processId()) {
-              read();
+              readForStreams();
             }
           });
           conn.closeHandler(v -> {
@@ -150,6 +150,17 @@ public final class EventReader {
     });
   }
 
+  /**
+   * A change may be final now: worth a read only when a stream is open here. Without one, the
+   * safety poll merely moves the cursor to the head (reading every event for nobody was a second
+   * query per move), and a stream that opens is handed everything after that point.
+   */
+  private void readForStreams() {
+    if (hub.openStreams() > 0) {
+      read();
+    }
+  }
+
   /** Reads until no full batch is left; a read asked for meanwhile runs right after. */
   private void read() {
     if (reading) {
@@ -167,14 +178,24 @@ public final class EventReader {
       LOG.warn("stream reader could not read for longer than the replay window; streams resync");
       cursor = null;
     }
-    Future<List<StreamEvent>> batch = cursor == null
-        ? log.head(conn).map(head -> {
-          boolean hadPlace = hub.position() != null;
+    Future<List<StreamEvent>> batch;
+    if (cursor == null) {
+      batch = log.head(conn).map(head -> {
+        boolean hadPlace = hub.position() != null;
+        cursor = head;
+        hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
+        return List.of();
+      });
+    } else if (hub.openStreams() == 0) {
+      batch = log.head(conn).map(head -> {
+        if (head.compareTo(cursor) > 0 && hub.skipTo(head)) {
           cursor = head;
-          hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
-          return List.of();
-        })
-        : log.after(conn, cursor, BATCH, metrics::age);
+        }
+        return List.of();
+      });
+    } else {
+      batch = log.after(conn, cursor, BATCH, metrics::age);
+    }
     batch.onComplete(result -> {
       reading = false;
       if (result.failed()) {

@@ -67,6 +67,15 @@ public final class StreamHub {
     }
   }
 
+  /** With no stream open, the reader may pass events by unread; refused (false) once a stream is open. */
+  synchronized boolean skipTo(Cursor head) {
+    if (!open.isEmpty()) {
+      return false;
+    }
+    position = head;
+    return true;
+  }
+
   /** The reader starts (again) from {@code head}, without the events before it: every open stream must refetch its board. */
   synchronized void restart(Cursor head, String reason) {
     position = head;
