@@ -55,6 +55,10 @@ public final class Cards {
       new Column("v.year", "year", Kind.INT),
       new Column("a.updated_at", "updated_at", Kind.TIMESTAMP));
 
+  private static final int ID = position("id");
+  private static final int STATUS = position("status");
+  private static final int VERSION = position("version");
+
   /** The card's SELECT list; a query may add columns after it, never before. */
   public static final String COLUMNS = columnsWith(Map.of());
   public static final String FROM = "appointments a JOIN customers c ON c.id = a.customer_id JOIN vehicles v ON v.id = a.vehicle_id";
@@ -80,6 +84,23 @@ public final class Cards {
       });
     }
     return card;
+  }
+
+  private static int position(String key) {
+    return CARD.stream().map(Column::key).toList().indexOf(key);
+  }
+
+  /** The id, status and version of a row whose first columns are {@link #COLUMNS}, read by position. */
+  public static long id(Row row) {
+    return row.getLong(ID);
+  }
+
+  public static String status(Row row) {
+    return row.getString(STATUS);
+  }
+
+  public static int version(Row row) {
+    return row.getInteger(VERSION);
   }
 
   /** Writes the card of such a row as one JSON object, the bytes {@link #toJson} encodes to. */

@@ -50,13 +50,13 @@ public final class BoardHandler {
     String ifNoneMatch = ctx.request().getHeader("If-None-Match");
     Future<Boolean> unchanged = ifNoneMatch == null
         ? Future.succeededFuture(false)
-        : repository.tag(from, to).map(tag -> tag.cards() <= maxCards && tag.matches(ifNoneMatch) && notModified(ctx, tag));
+        : repository.tag(from, to, maxCards + 1).map(tag -> tag.cards() <= maxCards && tag.matches(ifNoneMatch) && notModified(ctx, tag));
     unchanged
         .compose(sent -> sent ? Future.succeededFuture() : repository.cards(from, to, maxCards + 1).compose(rows -> {
-          BoardTag tag = rows.size() == 0 ? new BoardTag(0, "0") : BoardTag.of(rows.iterator().next());
-          if (tag.cards() > maxCards) {
-            return Future.failedFuture(tooLarge(tag.cards()));
+          if (rows.size() > maxCards) {
+            return Future.failedFuture(tooLarge());
           }
+          BoardTag tag = BoardTag.of(rows, Cards::id, Cards::version);
           return vertx.executeBlocking(() -> Responses.okBody(json -> writeBoard(json, date, rows)), false)
               .compose(body -> {
                 ctx.response().putHeader("ETag", tag.etag());
@@ -71,8 +71,8 @@ public final class BoardHandler {
     return true;
   }
 
-  private ApiError tooLarge(long cards) {
-    return new ApiError(422, "board_too_large", "The day has " + cards + " cards; a board shows at most " + maxCards
+  private ApiError tooLarge() {
+    return new ApiError(422, "board_too_large", "The day has more than " + maxCards + " cards, the most a board shows"
         + ". Use the day's stats (GET /api/admin/dashboard/stats).", new JsonObject().put("max_cards", maxCards));
   }
 
@@ -81,7 +81,7 @@ public final class BoardHandler {
     Map<String, List<Row>> byStatus = new LinkedHashMap<>();
     Workflow.STATUSES.forEach(status -> byStatus.put(status, new ArrayList<>()));
     for (Row row : rows) {
-      byStatus.get(row.getString("status")).add(row);
+      byStatus.get(Cards.status(row)).add(row);
     }
     json.writeStartObject();
     json.writeStringField("date", date.toString());

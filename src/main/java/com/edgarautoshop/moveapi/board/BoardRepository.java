@@ -13,16 +13,10 @@ import java.util.Map;
 
 /** The board's SQL: one local day is a half-open range on appt_start, served by its index. */
 public final class BoardRepository {
-  /*
-   * The day's whole count and digest ride on every row (window aggregates run before the LIMIT),
-   * so a body and its ETag come from one snapshot, and a day over the limit is told by its count.
-   */
-  private static final String BOARD_SQL = "SELECT " + Cards.COLUMNS + ", count(*) OVER () AS tag_cards, "
-      + BoardTag.DIGEST_SQL.formatted("a.", " OVER ()") + " AS tag_digest FROM " + Cards.FROM
+  private static final String BOARD_SQL = "SELECT " + Cards.COLUMNS + " FROM " + Cards.FROM
       + " WHERE a.appt_start >= $1 AND a.appt_start < $2 ORDER BY a.position, a.appt_start, a.id LIMIT $3";
-  /** The board's version without its body. */
-  private static final String TAG_SQL = "SELECT count(*) AS tag_cards, " + BoardTag.DIGEST_SQL.formatted("", "") + " AS tag_digest"
-      + " FROM appointments WHERE appt_start >= $1 AND appt_start < $2";
+  /** What a {@link BoardTag} is made of, without the cards' bodies. */
+  private static final String TAG_SQL = "SELECT id, version FROM appointments WHERE appt_start >= $1 AND appt_start < $2 LIMIT $3";
   private static final String STATS_SQL = """
       SELECT status, count(*) AS cards,
              coalesce(sum(greatest(total_amount - paid_amount, 0)) FILTER (WHERE status NOT IN ('completed', 'no_show')), 0) AS unpaid
@@ -38,13 +32,14 @@ public final class BoardRepository {
     this.pool = pool;
   }
 
-  /** The day's card rows in board order, at most {@code limit}, each with the whole day's {@link BoardTag#of tag}; render each with {@link Cards#write}. */
+  /** The day's card rows in board order, at most {@code limit}; render each with {@link Cards#write}. */
   public Future<RowSet<Row>> cards(OffsetDateTime from, OffsetDateTime to, int limit) {
     return pool.preparedQuery(BOARD_SQL).execute(Tuple.of(from, to, (long) limit));
   }
 
-  public Future<BoardTag> tag(OffsetDateTime from, OffsetDateTime to) {
-    return pool.preparedQuery(TAG_SQL).execute(Tuple.of(from, to)).map(rows -> BoardTag.of(rows.iterator().next()));
+  /** The tag of the day's first {@code limit} cards (as many as a board of the day would hold). */
+  Future<BoardTag> tag(OffsetDateTime from, OffsetDateTime to, int limit) {
+    return pool.preparedQuery(TAG_SQL).execute(Tuple.of(from, to, (long) limit)).map(rows -> BoardTag.of(rows, row -> row.getLong(0), row -> row.getInteger(1)));
   }
 
   public Future<DayCounts> counts(OffsetDateTime from, OffsetDateTime to) {
