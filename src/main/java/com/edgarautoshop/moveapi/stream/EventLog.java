@@ -44,7 +44,15 @@ public final class EventLog {
   private static final String FROM = " FROM appointment_moves e LEFT JOIN appointments a ON a.id = e.appointment_id"
       + " LEFT JOIN customers c ON c.id = a.customer_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
   private static final String AFTER = " WHERE (e.txid, e.id) > ($1::text::xid8, $2) AND e.txid < " + WATERMARK;
-  private static final String LIVE_SQL = "SELECT " + COLUMNS + FROM + AFTER + " ORDER BY e.txid, e.id LIMIT $3";
+  /*
+   * The live read also says whether committed events wait above the watermark (an older
+   * transaction is still running): the reader then looks again soon rather than at the next poll.
+   * One row of nulls stands for "no events".
+   */
+  private static final String LIVE_SQL = "WITH w AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)"
+      + " SELECT x.*, EXISTS (SELECT 1 FROM appointment_moves p WHERE p.txid >= w.xmin) AS event_pending"
+      + " FROM w LEFT JOIN LATERAL (SELECT " + COLUMNS + FROM
+      + " WHERE (e.txid, e.id) > ($1::text::xid8, $2) AND e.txid < w.xmin ORDER BY e.txid, e.id LIMIT $3) x ON true";
   private static final String REPLAY_SQL = "SELECT " + COLUMNS + FROM + AFTER
       + " AND e.appt_start >= $3 AND e.appt_start < $4 ORDER BY e.txid, e.id LIMIT $5";
   /** Whether a client's position can be replayed: not beyond the head, its gap not older than the window nor too long. */
@@ -55,6 +63,9 @@ public final class EventLog {
              (SELECT count(*) FROM (SELECT FROM appointment_moves e WHERE (e.txid, e.id) > ($1::text::xid8, $2) LIMIT $4) r) AS rows
       """.formatted(WATERMARK);
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** A live read: the next final events, and whether committed ones wait behind an older running transaction. */
+  record Batch(List<StreamEvent> events, boolean pending) {}
 
   /** What a reconnecting client gets: the events of its date it missed, in order, or the reason it must refetch the board instead. */
   sealed interface Replay {
@@ -75,9 +86,9 @@ public final class EventLog {
   }
 
   /** The next final events after {@code cursor}, of every date; {@code age} hears each one's age in ms (since its transaction started). */
-  Future<List<StreamEvent>> after(SqlClient client, Cursor cursor, int limit, DoubleConsumer age) {
+  Future<Batch> after(SqlClient client, Cursor cursor, int limit, DoubleConsumer age) {
     return client.preparedQuery(LIVE_SQL).execute(Tuple.of(String.valueOf(cursor.txid()), cursor.id(), (long) limit))
-        .map(rows -> events(rows, age));
+        .map(rows -> new Batch(events(rows, age), rows.iterator().next().getBoolean("event_pending")));
   }
 
   /** The events of the day [from, to) after {@code cursor}, if the gap is within {@code window} and {@link #MAX_REPLAY_ROWS}. */
@@ -104,6 +115,9 @@ public final class EventLog {
     List<StreamEvent> events = new ArrayList<>(rows.size());
     for (Row row : rows) {
       String kind = row.getString("event_kind");
+      if (kind == null) {
+        continue;
+      }
       boolean deleted = kind.equals("deleted");
       // A card and its history go in one statement, so a created or moved row always has its card; guard anyway.
       if (!deleted && row.getLong(0) == null) {

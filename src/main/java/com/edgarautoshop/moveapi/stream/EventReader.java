@@ -28,8 +28,10 @@ public final class EventReader {
   static final String CHANNEL = "appointment_events";
   private static final Logger LOG = LoggerFactory.getLogger(EventReader.class);
   private static final int BATCH = 500;
+  private static final EventLog.Batch NOTHING = new EventLog.Batch(List.of(), false);
   private static final long MIN_RECONNECT_DELAY_MS = 100;
   private static final long MAX_RECONNECT_DELAY_MS = 5000;
+  private static final long MIN_RECHECK_DELAY_MS = 5;
 
   private final Vertx vertx;
   private final Context context;
@@ -51,6 +53,8 @@ public final class EventReader {
   /** When reading last stopped working (a failed read or a lost connection), 0 while it works. */
   private long failingSinceNanos;
   private long reconnectDelayMs = MIN_RECONNECT_DELAY_MS;
+  private long recheckDelayMs = MIN_RECHECK_DELAY_MS;
+  private boolean recheckScheduled;
   private long pollTimer;
 
   private EventReader(Vertx vertx, PgConnectOptions connectOptions, EventLog log, StreamHub hub, StreamMetrics metrics,
@@ -178,20 +182,20 @@ public final class EventReader {
       LOG.warn("stream reader could not read for longer than the replay window; streams resync");
       cursor = null;
     }
-    Future<List<StreamEvent>> batch;
+    Future<EventLog.Batch> batch;
     if (cursor == null) {
       batch = log.head(conn).map(head -> {
         boolean hadPlace = hub.position() != null;
         cursor = head;
         hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
-        return List.of();
+        return NOTHING;
       });
     } else if (hub.openStreams() == 0) {
       batch = log.head(conn).map(head -> {
         if (head.compareTo(cursor) > 0 && hub.skipTo(head)) {
           cursor = head;
         }
-        return List.of();
+        return NOTHING;
       });
     } else {
       batch = log.after(conn, cursor, BATCH, metrics::age);
@@ -204,14 +208,36 @@ public final class EventReader {
         return;
       }
       failingSinceNanos = 0;
-      List<StreamEvent> events = result.result();
+      List<StreamEvent> events = result.result().events();
       if (!events.isEmpty()) {
         cursor = events.get(events.size() - 1).cursor();
         hub.publish(events, cursor);
       }
       if (readAgain || events.size() == BATCH) {
         read();
+      } else if (result.result().pending()) {
+        recheckSoon();
+      } else {
+        recheckDelayMs = MIN_RECHECK_DELAY_MS;
       }
+    });
+  }
+
+  /**
+   * Committed events wait behind an older transaction that is still running, and its end may
+   * ring no doorbell (a move that lost its check, another client of the database): look again
+   * soon, then less and less often, never less often than the poll.
+   */
+  private void recheckSoon() {
+    if (recheckScheduled) {
+      return;
+    }
+    recheckScheduled = true;
+    long delay = recheckDelayMs;
+    recheckDelayMs = Math.min(settings.poll().toMillis(), recheckDelayMs * 2);
+    vertx.setTimer(delay, id -> {
+      recheckScheduled = false;
+      readForStreams();
     });
   }
 
