@@ -63,21 +63,10 @@ for i in "${!BUILD_NAMES[@]}"; do
   java -cp "${BUILD_JARS[$i]}" k6/bench/PgbenchMoveScript.java >"$WORK/${BUILD_NAMES[$i]}.pgbench"
 done
 LAST=$((${#BUILD_NAMES[@]} - 1))
-# The move with no event delivery writes a history row of the shape it had before the event log (3ccd816's DDL).
-psql "${BUILD_URLS[$LAST]}" -v ON_ERROR_STOP=1 -q <<'SQL'
-CREATE TABLE bench_moves_v1 (
-    id              bigserial PRIMARY KEY,
-    appointment_id  bigint NOT NULL REFERENCES appointments(id),
-    from_status     text NOT NULL,
-    to_status       text NOT NULL,
-    from_version    integer NOT NULL,
-    to_version      integer NOT NULL,
-    at              timestamptz NOT NULL DEFAULT now(),
-    actor           text NOT NULL,
-    request_id      text NOT NULL
-);
-CREATE INDEX bench_moves_v1_appointment_idx ON bench_moves_v1 (appointment_id, id DESC);
-SQL
+# The move with no event delivery writes a history row of the shape it had before the event log:
+# V1's appointment_moves, foreign key and index included, under another name.
+sed -n '/^CREATE TABLE appointment_moves/,/^CREATE INDEX appointment_moves_appointment_idx/p' sql/V1__schema.sql \
+  | sed 's/appointment_moves/bench_moves_v1/g' | psql "${BUILD_URLS[$LAST]}" -v ON_ERROR_STOP=1 -q
 java -cp "${BUILD_JARS[$LAST]}" k6/bench/PgbenchMoveScript.java --no-events >"$WORK/no-events.pgbench"
 
 run_pgbench() { # CONNECTIONS SECONDS SCRIPT: prints "tps=… p50_ms=… p99_ms=…" (latencies from the per-transaction log)
