@@ -203,11 +203,17 @@ public final class EventReader {
     batch.onComplete(result -> {
       reading = false;
       if (result.failed()) {
+        // Logged once per outage: every change would otherwise log it again.
+        if (failingSinceNanos == 0) {
+          LOG.warn("stream reader failed to read the event log; retrying: {}", result.cause().getMessage());
+        }
         failing();
-        LOG.warn("stream reader failed to read the event log: {}", result.cause().getMessage());
         return;
       }
-      failingSinceNanos = 0;
+      if (failingSinceNanos != 0) {
+        LOG.info("stream reader reads the event log again after {} ms", (System.nanoTime() - failingSinceNanos) / 1_000_000);
+        failingSinceNanos = 0;
+      }
       List<StreamEvent> events = result.result().events();
       if (!events.isEmpty()) {
         cursor = events.get(events.size() - 1).cursor();

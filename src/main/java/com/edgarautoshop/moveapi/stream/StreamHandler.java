@@ -67,6 +67,9 @@ public final class StreamHandler {
     response.endHandler(ended -> finished(stream));
     opening(stream, date, Optional.ofNullable(ctx.request().getHeader("Last-Event-ID")))
         .onSuccess(opening -> {
+          if (response.closed()) {
+            return;
+          }
           response.setChunked(true)
               .putHeader("Content-Type", "text/event-stream; charset=utf-8")
               .putHeader("Cache-Control", "no-cache")
