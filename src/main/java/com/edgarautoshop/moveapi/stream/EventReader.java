@@ -55,6 +55,8 @@ public final class EventReader {
   private long reconnectDelayMs = MIN_RECONNECT_DELAY_MS;
   private long recheckDelayMs = MIN_RECHECK_DELAY_MS;
   private boolean recheckScheduled;
+  /** Whether the cursor has been compared with the head since the connection was made. */
+  private boolean placeChecked;
   private long pollTimer;
 
   private EventReader(Vertx vertx, PgConnectOptions connectOptions, EventLog log, StreamHub hub, StreamMetrics metrics,
@@ -130,6 +132,7 @@ public final class EventReader {
               reconnectLater();
             }
           });
+          placeChecked = false;
           // Whatever committed while we were away is read now.
           read();
         })
@@ -184,19 +187,11 @@ public final class EventReader {
     }
     Future<EventLog.Batch> batch;
     if (cursor == null) {
-      batch = log.head(conn).map(head -> {
-        boolean hadPlace = hub.position() != null;
-        cursor = head;
-        hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
-        return NOTHING;
-      });
+      batch = startFromHead(conn);
+    } else if (!placeChecked) {
+      batch = checkPlace(conn);
     } else if (hub.openStreams() == 0) {
-      batch = log.head(conn).map(head -> {
-        if (head.compareTo(cursor) > 0 && hub.skipTo(head)) {
-          cursor = head;
-        }
-        return NOTHING;
-      });
+      batch = skipToHead(conn);
     } else {
       batch = log.after(conn, cursor, BATCH, metrics::age);
     }
@@ -226,6 +221,45 @@ public final class EventReader {
       } else {
         recheckDelayMs = MIN_RECHECK_DELAY_MS;
       }
+    });
+  }
+
+  /** The reader has no place (first read, or it gave its place up): it starts at the head, and open streams must refetch. */
+  private Future<EventLog.Batch> startFromHead(PgConnection conn) {
+    return log.head(conn).map(head -> {
+      boolean hadPlace = hub.position() != null;
+      placeChecked = true;
+      cursor = head;
+      hub.restart(head, hadPlace ? "reader_lost_place" : "reader_started");
+      return NOTHING;
+    });
+  }
+
+  /**
+   * After a reconnect. Transaction ids only grow, so a head below the cursor means another
+   * database than the one the cursor was read from (a replica promoted without the last commits,
+   * a restored backup): new events could carry ids the reader has passed, so it starts again from
+   * the head. Either way the next read follows at once.
+   */
+  private Future<EventLog.Batch> checkPlace(PgConnection conn) {
+    return log.head(conn).map(head -> {
+      placeChecked = true;
+      if (head.txid() < cursor.txid()) {
+        LOG.warn("the database's transaction ids went back (head {}, reader at {}); streams resync", head, cursor);
+        cursor = null;
+      }
+      readAgain = true;
+      return NOTHING;
+    });
+  }
+
+  /** No stream is open: the events up to the head concern nobody, unless a stream opens meanwhile (then the hub refuses). */
+  private Future<EventLog.Batch> skipToHead(PgConnection conn) {
+    return log.head(conn).map(head -> {
+      if (head.compareTo(cursor) > 0 && hub.skipTo(head)) {
+        cursor = head;
+      }
+      return NOTHING;
     });
   }
 

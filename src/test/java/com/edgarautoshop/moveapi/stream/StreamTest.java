@@ -112,6 +112,25 @@ class StreamTest {
     }
   }
 
+  /** Named the Micrometer way (stream.open, …); matched loosely, as the registry's prefix and tags are another change's. */
+  @Test
+  void metersCountOpenStreamsDeliveredEventsAndTheirLag() throws Exception {
+    LocalDate date = Api.freshDate();
+    try (EventStream stream = EventStream.open(api, date)) {
+      api.createCard(date, 14);
+      assertThat(stream.next(ARRIVES).type()).isEqualTo("appointment.created");
+      String scrape = api.get("/metrics").raw().body();
+      assertThat(series(scrape, "stream_open")).isGreaterThanOrEqualTo(1);
+      assertThat(series(scrape, "stream_events_delivered_total")).isGreaterThanOrEqualTo(1);
+      assertThat(series(scrape, "stream_lag_seconds_count")).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private static double series(String scrape, String name) {
+    return scrape.lines().filter(line -> !line.startsWith("#") && line.matches("(\\w+_)?" + name + "(\\{.*)? .*"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void heartbeatCommentsArrive() throws Exception {
     try (EventStream stream = EventStream.open(api, Api.freshDate())) {
