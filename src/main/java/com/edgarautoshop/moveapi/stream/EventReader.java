@@ -41,6 +41,8 @@ public final class EventReader {
   private final StreamMetrics metrics;
   private final StreamSettings settings;
   private final AtomicBoolean changePending = new AtomicBoolean();
+  /** Completed once the reader has a place, or its first attempt to get one failed. */
+  private final Promise<Void> started = Promise.promise();
 
   // Confined to the context.
   private PgConnection connection;
@@ -71,19 +73,18 @@ public final class EventReader {
   }
 
   /**
-   * Starts reading; completes after the first connect attempt. The service starts even when
-   * PostgreSQL is not there yet: the reader then keeps retrying, as the pool-backed routes recover
-   * by themselves too.
+   * Starts reading; completes once the reader has its place (so that the first streams need no
+   * resync), or after its first attempt failed. The service starts even when PostgreSQL is not
+   * there yet: the reader then keeps retrying, as the pool-backed routes recover by themselves too.
    */
   public static Future<EventReader> start(Vertx vertx, PgConnectOptions connectOptions, EventLog log, StreamHub hub,
       StreamMetrics metrics, StreamSettings settings) {
     EventReader reader = new EventReader(vertx, connectOptions, log, hub, metrics, settings);
-    Promise<EventReader> started = Promise.promise();
     reader.context.runOnContext(v -> {
       reader.pollTimer = vertx.setPeriodic(settings.poll().toMillis(), id -> reader.read());
-      reader.connect().onComplete(ignored -> started.complete(reader));
+      reader.connect();
     });
-    return started.future();
+    return reader.started.future().map(reader);
   }
 
   /**
@@ -138,6 +139,7 @@ public final class EventReader {
         })
         .onFailure(err -> {
           failing();
+          started.tryComplete();
           LOG.warn("stream reader cannot connect to PostgreSQL: {}", err.getMessage());
           reconnectLater();
         })
@@ -197,6 +199,7 @@ public final class EventReader {
     }
     batch.onComplete(result -> {
       reading = false;
+      started.tryComplete();
       if (result.failed()) {
         // Logged once per outage: every change would otherwise log it again.
         if (failingSinceNanos == 0) {
