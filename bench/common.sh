@@ -21,25 +21,29 @@ positive_int() { # NAME VALUE
   [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer, got '$2'"
 }
 
-# Sets DATABASE_URL: the caller's, or a fresh database on the local server (dropped on exit).
-CREATED_DB=""
+# Sets DATABASE_URL: the caller's, or a fresh database on the local server (dropped on exit); a
+# SUFFIX tells apart the databases of one run (bench.sh gives each build its own).
+CREATED_DBS=()
 ADMIN_URL="${BENCH_ADMIN_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
-use_database() {
+use_database() { # [SUFFIX]
   if [ -n "${DATABASE_URL:-}" ]; then
     log "database: DATABASE_URL as given"
     return
   fi
-  CREATED_DB="moveapi_bench_run_$(date -u +%Y%m%d%H%M%S)_$$"
-  psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAtc "CREATE DATABASE $CREATED_DB" \
+  local created="moveapi_bench_run_$(date -u +%Y%m%d%H%M%S)_$$${1:+_$1}"
+  psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAtc "CREATE DATABASE $created" \
     || die "cannot create a database through $ADMIN_URL (set BENCH_ADMIN_URL or DATABASE_URL)"
-  DATABASE_URL="${ADMIN_URL%/*}/$CREATED_DB"
-  log "database: fresh $CREATED_DB (dropped on exit)"
+  CREATED_DBS+=("$created")
+  DATABASE_URL="${ADMIN_URL%/*}/$created"
+  log "database: fresh $created (dropped on exit)"
 }
 
 drop_database() {
-  if [ -n "$CREATED_DB" ]; then
-    psql "$ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS $CREATED_DB WITH (FORCE)" >/dev/null || echo "could not drop $CREATED_DB" >&2
-  fi
+  local created
+  for created in "${CREATED_DBS[@]}"; do
+    psql "$ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS $created WITH (FORCE)" >/dev/null || echo "could not drop $created" >&2
+  done
+  CREATED_DBS=()
 }
 
 # Fails unless the server has room for NEEDED more connections (pgbench opens one per client).
@@ -51,14 +55,21 @@ require_free_connections() { # NEEDED
 
 # shellcheck source=../.ci/lib/service.sh
 source .ci/lib/service.sh
-
+SERVICE_PID=""
 # Starts the jar (AUTH_MODE=none) on PORT with DB_POOL_SIZE; its output goes to SERVICE_LOG.
 start_service() {
   log "service: java ${BENCH_JAVA_OPTS:-} -jar $JAR on 127.0.0.1:$PORT, DB_POOL_SIZE=$DB_POOL_SIZE"
+  # BOARD_MAX_CARDS: the bench reads its cards back through the board, however many there are.
+  # METRICS_PORT=0: several builds or instances run side by side.
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM flags
-  service_start env DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" DB_POOL_SIZE="$DB_POOL_SIZE" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1
+  service_start env DATABASE_URL="$DATABASE_URL" AUTH_MODE=none HOST=127.0.0.1 PORT="$PORT" METRICS_PORT=0 \
+    DB_POOL_SIZE="$DB_POOL_SIZE" BOARD_MAX_CARDS=20000 java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$SERVICE_LOG" 2>&1
   service_await_ready "http://127.0.0.1:$PORT" 120 || { tail -5 "$SERVICE_LOG" >&2; die "see the service's log, $SERVICE_LOG"; }
+}
+
+stop_service() {
+  service_stop 20
+  SERVICE_PID=""
 }
 
 # Creates COUNT cards on BENCH_DATE through the API and moves each scheduled -> in_progress, so
@@ -211,10 +222,53 @@ stop_stack() {
     kill "$LOAD_PID" 2>/dev/null || true
     LOAD_PID=""
   fi
-  service_stop 20
+  stop_service
   drop_database
   stop_private_postgres
   rm -rf "$WORK"
+}
+
+# The builds a script compares: BENCH_JAR ("after") alone, or BENCH_BEFORE_JAR ("before") and
+# BENCH_JAR, each with its own service (PORT, PORT + 1), database and cards. select_build makes one
+# of them the current one for the functions above (JAR, PORT, DATABASE_URL, SERVICE_PID, FIRST_CARD).
+BUILD_NAMES=() BUILD_JARS=() BUILD_PORTS=() BUILD_URLS=() BUILD_PIDS=() BUILD_LOGS=() BUILD_FIRST_CARDS=()
+start_builds() { # CARDS CONNECTIONS_NEEDED_BESIDES_THE_SERVICES
+  [ -z "${DATABASE_URL:-}" ] || die "each build gets a fresh database; unset DATABASE_URL (BENCH_ADMIN_URL picks the server)"
+  BUILD_NAMES=(after) BUILD_JARS=("$JAR")
+  if [ -n "${BENCH_BEFORE_JAR:-}" ]; then
+    BUILD_NAMES=(before after) BUILD_JARS=("$BENCH_BEFORE_JAR" "$JAR")
+  fi
+  local i jar first_port=$PORT
+  for jar in "${BUILD_JARS[@]}"; do
+    [ -f "$jar" ] || die "$jar is missing; this script builds nothing: run 'mvn -q -DskipTests package' first"
+  done
+  if [ -n "${BENCH_PRIVATE_PG:-}" ]; then start_private_postgres; fi
+  for i in "${!BUILD_NAMES[@]}"; do
+    DATABASE_URL=""
+    use_database "${BUILD_NAMES[$i]}"
+    [ "$i" -gt 0 ] || require_free_connections $(($2 + ${#BUILD_NAMES[@]} * (DB_POOL_SIZE + 1)))
+    JAR=${BUILD_JARS[$i]} PORT=$((first_port + i)) SERVICE_LOG="${REPORT%.md}_${BUILD_NAMES[$i]}_service.log"
+    BUILD_PORTS[$i]=$PORT BUILD_URLS[$i]=$DATABASE_URL BUILD_LOGS[$i]=$SERVICE_LOG
+    start_service
+    BUILD_PIDS[$i]=$SERVICE_PID
+    mkdir -p "$WORK/${BUILD_NAMES[$i]}"
+    seed_cards "$1" "$WORK/${BUILD_NAMES[$i]}"
+    BUILD_FIRST_CARDS[$i]=$FIRST_CARD
+  done
+}
+
+select_build() { # INDEX
+  JAR=${BUILD_JARS[$1]} PORT=${BUILD_PORTS[$1]} DATABASE_URL=${BUILD_URLS[$1]} SERVICE_PID=${BUILD_PIDS[$1]}
+  SERVICE_LOG=${BUILD_LOGS[$1]} FIRST_CARD=${BUILD_FIRST_CARDS[$1]}
+}
+
+stop_builds() {
+  local i
+  for i in "${!BUILD_PIDS[@]}"; do
+    SERVICE_PID=${BUILD_PIDS[$i]}
+    stop_service
+  done
+  stop_stack
 }
 
 # Every script stops what it started however it ends; Ctrl-C exits 130.

@@ -3,9 +3,9 @@ package com.edgarautoshop.moveapi;
 import com.edgarautoshop.moveapi.appointment.AppointmentHandler;
 import com.edgarautoshop.moveapi.appointment.AppointmentRepository;
 import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.auth.OidcClient;
 import com.edgarautoshop.moveapi.board.BoardHandler;
 import com.edgarautoshop.moveapi.board.BoardRepository;
-import com.edgarautoshop.moveapi.auth.OidcClient;
 import com.edgarautoshop.moveapi.config.AppConfig;
 import com.edgarautoshop.moveapi.config.AppConfig.DatabaseUrl;
 import com.edgarautoshop.moveapi.db.PostgresPool;
@@ -13,9 +13,11 @@ import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
-import com.edgarautoshop.moveapi.stream.AppointmentEvents;
+import com.edgarautoshop.moveapi.stream.EventLog;
+import com.edgarautoshop.moveapi.stream.EventReader;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
-import com.edgarautoshop.moveapi.stream.StreamSubscribers;
+import com.edgarautoshop.moveapi.stream.StreamHub;
+import com.edgarautoshop.moveapi.stream.StreamMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running service: one Vert.x, one shared pool, one stream listener, handlers built once, the HTTP verticle on every core. */
+/** A running service: one Vert.x, one shared pool, one event-log reader, handlers built once, the HTTP verticle on every core. */
 public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
   private static final long KEY_EXPIRY_PERIOD_MS = 60 * 60 * 1000;
@@ -38,11 +40,11 @@ public final class Application {
   private final Health health;
   private final Metrics metrics;
   private final HttpServer metricsServer;
-  private final AppointmentEvents events;
+  private final EventReader events;
   private final AppConfig config;
 
   private Application(AppConfig config, Vertx vertx, Pool pool, Health health, Metrics metrics, HttpServer metricsServer,
-      AppointmentEvents events) {
+      EventReader events) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -68,17 +70,21 @@ public final class Application {
     Health health = new Health(pool, config.appVersion());
     AppointmentRepository appointments = new AppointmentRepository(pool);
     MoveRepository moves = new MoveRepository(pool);
-    StreamSubscribers streamSubscribers = new StreamSubscribers();
-    Future<AppointmentEvents> events = AppointmentEvents.start(vertx, PostgresPool.connectOptions(config, db), appointments,
-        config.shopTimeZone(), streamSubscribers);
+    StreamHub hub = new StreamHub(config.streams());
+    StreamMetrics streamMetrics = new StreamMetrics(metrics.registry(), hub);
+    EventLog eventLog = new EventLog(config.shopTimeZone());
+    Future<EventReader> events = EventReader.start(vertx, PostgresPool.eventReaderOptions(config, db), eventLog, hub, streamMetrics,
+        config.streams());
     return events
         .compose(started -> Authenticator.create(vertx, config))
         .compose(auth -> discoverSignIn(vertx, config).compose(oidc -> {
+          Runnable changed = events.result()::changed;
           HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, oidc, health,
-              new AppointmentHandler(appointments),
-              new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames()),
-              new MoveHandler(vertx, moves, metrics.moves()),
-              new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), streamSubscribers));
+              new AppointmentHandler(appointments, changed),
+              new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames(), config.boardMaxCards()),
+              new MoveHandler(vertx, moves, metrics.moves(), changed),
+              new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), config.jwt().leewaySeconds(), config.streams(),
+                  hub, eventLog, pool, streamMetrics));
           return vertx.deployVerticle(() -> new HttpVerticle(config, handlers),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
         }))

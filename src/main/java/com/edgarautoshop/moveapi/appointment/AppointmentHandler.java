@@ -1,5 +1,7 @@
 package com.edgarautoshop.moveapi.appointment;
 
+import com.edgarautoshop.moveapi.auth.Authenticator;
+import com.edgarautoshop.moveapi.web.Correlation;
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import com.edgarautoshop.moveapi.web.Validation;
@@ -11,15 +13,21 @@ public final class AppointmentHandler {
   static final int DEFAULT_HISTORY_PAGE = 50;
   static final int MAX_HISTORY_PAGE = 200;
   private final AppointmentRepository repository;
+  private final Runnable changed;
 
-  public AppointmentHandler(AppointmentRepository repository) {
+  /** {@code changed} runs after a create or delete committed (live boards read the event log then). */
+  public AppointmentHandler(AppointmentRepository repository, Runnable changed) {
     this.repository = repository;
+    this.changed = changed;
   }
 
   public void create(RoutingContext ctx) {
     NewAppointment appointment = NewAppointment.parse(Requests.jsonObject(ctx));
-    repository.create(appointment, Requests.deadline(ctx))
-        .onSuccess(card -> Responses.created(ctx, card))
+    repository.create(appointment, Authenticator.actor(ctx), Correlation.of(ctx), Requests.deadline(ctx))
+        .onSuccess(card -> {
+          changed.run();
+          Responses.created(ctx, card);
+        })
         .onFailure(failure -> Responses.fail(ctx, failure));
   }
 
@@ -32,9 +40,10 @@ public final class AppointmentHandler {
 
   public void delete(RoutingContext ctx) {
     long id = AppointmentIds.fromPath(ctx);
-    repository.delete(id, Requests.deadline(ctx))
+    repository.delete(id, Authenticator.actor(ctx), Correlation.of(ctx), Requests.deadline(ctx))
         .onSuccess(deleted -> {
           if (deleted) {
+            changed.run();
             Responses.ok(ctx, new JsonObject().put("appointment_id", String.valueOf(id)));
           } else {
             Responses.fail(ctx, AppointmentIds.notFound(id));

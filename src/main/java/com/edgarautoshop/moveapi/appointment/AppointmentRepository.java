@@ -12,31 +12,43 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 
-/** Appointment SQL: create (with a new customer and vehicle if asked), read one card, read its history. */
+/** Appointment SQL: create (with a new customer and vehicle if asked), read one card, delete it, read its history. */
 public final class AppointmentRepository {
   private static final String CARD_SQL = "SELECT " + Cards.COLUMNS + " FROM " + Cards.FROM + " WHERE a.id = $1";
-  /** The new card, read back in the creating transaction, which also announces it (delivered on commit only). */
-  private static final String CREATED_CARD_SQL = "SELECT " + Cards.COLUMNS + ", "
-      + Announcements.notify("appointment.created", "a.id") + " FROM " + Cards.FROM + " WHERE a.id = $1";
   private static final String INSERT_CUSTOMER_SQL = "INSERT INTO customers (name, phone, email) VALUES ($1, $2, $3) RETURNING id";
   private static final String INSERT_VEHICLE_SQL =
       "INSERT INTO vehicles (customer_id, make, model, year, vin, license_plate) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
   private static final String CUSTOMER_EXISTS_SQL = "SELECT 1 FROM customers WHERE id = $1";
   private static final String VEHICLE_EXISTS_SQL = "SELECT 1 FROM vehicles WHERE id = $1";
+  /** The card and its 'created' event (the board's log, see sql/V2__event_log.sql) in one statement. */
   private static final String INSERT_APPOINTMENT_SQL = """
-      INSERT INTO appointments (customer_id, vehicle_id, appt_start, appt_end, notes, total_amount, paid_amount, tech_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+      WITH created AS (
+        INSERT INTO appointments (customer_id, vehicle_id, appt_start, appt_end, notes, total_amount, paid_amount, tech_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, status, version, position, updated_at, appt_start
+      ), event AS (
+        INSERT INTO appointment_moves (appointment_id, kind, to_status, to_version, position, at, appt_start, actor, request_id)
+        SELECT id, 'created', status, version, position, updated_at, appt_start, $9, $10 FROM created
+      )
+      SELECT id FROM created
       """;
   /*
    * A card goes with its history, and its customer and vehicle when no other card uses them, so a
-   * load test's seeded cards leave nothing behind. Foreign keys are checked at the end of the
+   * load test's seeded cards leave nothing behind; a 'deleted' event takes the history's place for
+   * live boards (the sibling CTEs share one snapshot, so the history DELETE cannot see it). The
+   * card is locked first, like a move does, so that a delete waiting for a move gets its
+   * transaction id after that move's (MoveRepository). Foreign keys are checked at the end of the
    * statement, when every row that referenced the card is gone too.
    */
   private static final String DELETE_SQL = """
-      WITH gone AS (
-        DELETE FROM appointments WHERE id = $1 RETURNING id, customer_id, vehicle_id
+      WITH locked AS (
+        SELECT id FROM appointments WHERE id = $1 FOR UPDATE
+      ), gone AS (
+        DELETE FROM appointments a USING locked WHERE a.id = locked.id RETURNING a.id, a.customer_id, a.vehicle_id, a.appt_start
       ), history AS (
         DELETE FROM appointment_moves m USING gone WHERE m.appointment_id = gone.id
+      ), event AS (
+        INSERT INTO appointment_moves (appointment_id, kind, appt_start, actor, request_id)
+        SELECT id, 'deleted', appt_start, $2, $3 FROM gone
       ), vehicle AS (
         DELETE FROM vehicles v USING gone WHERE v.id = gone.vehicle_id
           AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.vehicle_id = v.id AND a.id <> gone.id)
@@ -48,10 +60,10 @@ public final class AppointmentRepository {
       )
       SELECT id FROM gone
       """;
-  /** One page, newest first: moves older than the cursor ($2, a move id; null for the first page), one more than asked to tell whether more follow. */
+  /** One page of moves (creations and deletions are events of the same table), newest first: moves older than the cursor ($2, a move id; null for the first page), one more than asked to tell whether more follow. */
   private static final String HISTORY_SQL = """
       SELECT m.id, m.from_status, m.to_status, m.from_version, m.to_version, m.at, m.actor, m.request_id
-      FROM appointments a LEFT JOIN appointment_moves m ON m.appointment_id = a.id AND ($2::bigint IS NULL OR m.id < $2)
+      FROM appointments a LEFT JOIN appointment_moves m ON m.appointment_id = a.id AND m.kind = 'moved' AND ($2::bigint IS NULL OR m.id < $2)
       WHERE a.id = $1 ORDER BY m.id DESC LIMIT $3
       """;
 
@@ -61,13 +73,14 @@ public final class AppointmentRepository {
     this.pool = pool;
   }
 
-  public Future<JsonObject> create(NewAppointment appointment, Deadline deadline) {
+  /** Creates the card; {@code actor} and {@code requestId} go into its 'created' event, as a move's do. */
+  public Future<JsonObject> create(NewAppointment appointment, String actor, String requestId, Deadline deadline) {
     return deadline.withTransaction(pool, conn -> customerId(conn, appointment)
         .compose(customerId -> vehicleId(conn, appointment, customerId)
             .compose(vehicleId -> conn.preparedQuery(INSERT_APPOINTMENT_SQL).execute(Tuple.from(new Object[] {
                 customerId, vehicleId, appointment.apptStart(), appointment.apptEnd(), appointment.notes(),
-                appointment.totalAmount(), appointment.paidAmount(), appointment.techId()}))))
-        .compose(inserted -> conn.preparedQuery(CREATED_CARD_SQL).execute(Tuple.of(inserted.iterator().next().getLong("id"))))
+                appointment.totalAmount(), appointment.paidAmount(), appointment.techId(), actor, requestId}))))
+        .compose(inserted -> conn.preparedQuery(CARD_SQL).execute(Tuple.of(returnedId(inserted))))
         .map(rows -> Cards.toJson(rows.iterator().next())));
   }
 
@@ -77,8 +90,8 @@ public final class AppointmentRepository {
   }
 
   /** False when there was no such appointment. */
-  public Future<Boolean> delete(long id, Deadline deadline) {
-    return deadline.withConnection(pool, conn -> conn.preparedQuery(DELETE_SQL).execute(Tuple.of(id))).map(rows -> rows.size() == 1);
+  public Future<Boolean> delete(long id, String actor, String requestId, Deadline deadline) {
+    return deadline.withConnection(pool, conn -> conn.preparedQuery(DELETE_SQL).execute(Tuple.of(id, actor, requestId))).map(rows -> rows.size() == 1);
   }
 
   /**

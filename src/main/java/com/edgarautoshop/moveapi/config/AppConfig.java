@@ -22,6 +22,8 @@ public record AppConfig(
     Duration shutdownDrain,
     ZoneId shopTimeZone,
     Duration streamHeartbeat,
+    StreamSettings streams,
+    int boardMaxCards,
     AuthMode authMode,
     JwtSettings jwt,
     Optional<OidcSettings> oidc,
@@ -94,6 +96,18 @@ public record AppConfig(
       Optional<URI> cloudWatchEndpoint,
       Optional<String> awsRegion) {}
 
+  /**
+   * Limits and timings of the board streams (GET /api/admin/appointments/stream). A zero
+   * {@code doorbell} sends no NOTIFY: other instances then learn of changes by polling only.
+   */
+  public record StreamSettings(
+      Duration maxLifetime,
+      int maxPerUser,
+      int maxPerInstance,
+      Duration replayWindow,
+      Duration poll,
+      Duration doorbell) {}
+
   /** Thrown with one sentence naming the variable at fault. */
   public static final class InvalidConfigException extends RuntimeException {
     public InvalidConfigException(String message) {
@@ -162,6 +176,14 @@ public record AppConfig(
         e.zone("SHOP_TIME_ZONE", "UTC"),
         // At most 20 s: a load balancer's idle timeout (an ALB's is 60 s) must never close a quiet stream.
         Duration.ofMillis(e.integer("STREAM_HEARTBEAT_MS", 15_000, 50, 20_000)),
+        new StreamSettings(
+            Duration.ofMillis(e.integer("STREAM_MAX_LIFETIME_MS", 1_800_000, 1000, 86_400_000)),
+            e.integer("STREAM_MAX_PER_USER", 10, 1, 10_000),
+            e.integer("STREAM_MAX_PER_INSTANCE", 1000, 1, 100_000),
+            Duration.ofMillis(e.integer("STREAM_REPLAY_WINDOW_MS", 300_000, 0, 86_400_000)),
+            Duration.ofMillis(e.integer("STREAM_POLL_MS", 1000, 10, 60_000)),
+            Duration.ofMillis(e.integer("STREAM_DOORBELL_MS", 5, 0, 1000))),
+        e.integer("BOARD_MAX_CARDS", 2000, 1, 20_000),
         authMode,
         jwt,
         authMode == AuthMode.OIDC ? Optional.of(e.oidc()) : Optional.empty(),

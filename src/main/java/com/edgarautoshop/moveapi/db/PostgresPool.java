@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +33,20 @@ public final class PostgresPool {
     return PgBuilder.pool().with(pool).with(net).connectingTo(connectOptions(config, db)).using(vertx).build();
   }
 
-  /** How every connection of the service reaches Postgres: the pool's and the stream's LISTEN connection. */
+  /**
+   * The board streams' own connection (stream/EventReader): named after the HTTP port, so one
+   * instance's reader can be found in pg_stat_activity; its doorbell NOTIFYs commit without
+   * waiting for the WAL flush, as they carry nothing that must survive a crash.
+   */
+  public static PgConnectOptions eventReaderOptions(AppConfig config, DatabaseUrl db) {
+    PgConnectOptions connect = connectOptions(config, db);
+    Map<String, String> properties = new HashMap<>(connect.getProperties());
+    properties.put("application_name", "move-api-events:" + config.port());
+    properties.put("synchronous_commit", "off");
+    return connect.setProperties(properties);
+  }
+
+  /** How every connection of the service reaches Postgres: the pool's and the event reader's. */
   public static PgConnectOptions connectOptions(AppConfig config, DatabaseUrl db) {
     long timeoutMs = config.requestTimeout().toMillis();
     PgConnectOptions connect = new PgConnectOptions()

@@ -22,11 +22,14 @@ public final class MoveHandler {
   private final Vertx vertx;
   private final MoveRepository repository;
   private final MoveMetrics metrics;
+  private final Runnable moved;
 
-  public MoveHandler(Vertx vertx, MoveRepository repository, MoveMetrics metrics) {
+  /** {@code moved} runs after a move committed (live boards read the event log then). */
+  public MoveHandler(Vertx vertx, MoveRepository repository, MoveMetrics metrics, Runnable moved) {
     this.vertx = vertx;
     this.repository = repository;
     this.metrics = metrics;
+    this.moved = moved;
   }
 
   public void handle(RoutingContext ctx) {
@@ -64,6 +67,9 @@ public final class MoveHandler {
     MoveAnswers.Answer answer = MoveAnswers.of(result);
     // A replayed 409 is not a new conflict: only the OCC check losing now counts.
     metrics.answered(answer.status(), result instanceof MoveResult.Conflict, started);
+    if (result instanceof MoveResult.Moved) {
+      moved.run();
+    }
     if (result instanceof MoveResult.Replayed) {
       ctx.response().putHeader("Idempotent-Replayed", "true");
     }

@@ -1,6 +1,5 @@
 package com.edgarautoshop.moveapi.move;
 
-import com.edgarautoshop.moveapi.appointment.Announcements;
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
 import com.edgarautoshop.moveapi.db.Deadline;
@@ -13,14 +12,17 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-/** The move's SQL. One statement decides and applies the move; a keyed move that moved adds its idempotency record. */
+/** The move's SQL. One statement decides and applies the move and writes its history row (the board's event); a keyed move that moved adds its idempotency record. */
 public final class MoveRepository {
   /*
    * `cur` locks the card and reads its latest committed version (FOR UPDATE re-reads a row changed
    * since the snapshot), so the 404/409/422 classification and the update see the same row. The
-   * conditional UPDATE is the arbiter; the history row and the stream's NOTIFY ride in the same
-   * statement, so Postgres announces a move exactly when it commits. `notified` is a plain SELECT
-   * CTE, which runs only when referenced: the count in the final SELECT is that reference.
+   * conditional UPDATE is the arbiter; the history row, which is also the board's event (the
+   * card's mutable fields after the move, appt_start for its board), rides in the same statement
+   * and commits with it. The lock comes first on purpose: a row lock taken by SELECT … FOR UPDATE
+   * assigns the transaction id only after any wait for the previous holder, while an UPDATE takes
+   * it before waiting. So the moves of one card get increasing transaction ids in version order,
+   * which is the order the stream's readers walk the log in (docs/decisions.md, "The stream").
    */
   static final String MOVE_SQL = """
       WITH cur AS (
@@ -38,16 +40,16 @@ public final class MoveRepository {
         FROM cur
         WHERE a.id = cur.id AND cur.version = $2 AND cur.status = ANY($5::text[])
         RETURNING a.id, a.status, cur.status AS previous_status, a.position, a.version,
-                  a.updated_at, a.check_in_at, a.check_out_at
+                  a.updated_at, a.check_in_at, a.check_out_at, a.appt_start
       ), history AS (
-        INSERT INTO appointment_moves (appointment_id, from_status, to_status, from_version, to_version, actor, request_id)
-        SELECT id, previous_status, status, version - 1, version, $6, $7 FROM moved
-      ), notified AS (
-        SELECT %s FROM moved
+        INSERT INTO appointment_moves (appointment_id, kind, from_status, to_status, from_version, to_version,
+                                       position, check_in_at, check_out_at, at, appt_start, actor, request_id)
+        SELECT id, 'moved', previous_status, status, version - 1, version,
+               position, check_in_at, check_out_at, updated_at, appt_start, $6, $7 FROM moved
       )
       SELECT cur.status AS current_status, cur.version AS current_version, moved.*
-      FROM cur LEFT JOIN moved ON true CROSS JOIN (SELECT count(*) FROM notified) n
-      """.formatted(Announcements.notify("appointment.moved", "id"));
+      FROM cur LEFT JOIN moved ON true
+      """;
 
   private static final String CLAIM_KEY_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed";
   private static final String STORED_ANSWER_SQL =

@@ -2,6 +2,8 @@ package com.edgarautoshop.moveapi.web;
 
 import com.edgarautoshop.moveapi.db.Deadline;
 import com.edgarautoshop.moveapi.db.PgErrors;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -12,6 +14,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,7 @@ public final class Responses {
    * of the JVM's samples when rendering a large board. The bytes are the same.
    */
   private static final JacksonCodec JSON = new JacksonCodec();
+  private static final JsonFactory STREAMING = new JsonFactory();
 
   private Responses() {}
 
@@ -43,6 +49,40 @@ public final class Responses {
   /** The success envelope around {@code data}, encoded; safe on any thread, so large bodies can be built off the event loop. */
   public static Buffer okBody(JsonObject data) {
     return JSON.toBuffer(new JsonObject().put("ok", true).put("data", data), false);
+  }
+
+  /** Writes a body's data straight to a JSON generator, for bodies too large to build as objects first. */
+  @FunctionalInterface
+  public interface DataWriter {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  /**
+   * The success envelope around data that {@code data} writes, encoded into one buffer without an
+   * intermediate object tree (the board's thousand cards); safe on any thread, like {@link #okBody(JsonObject)}.
+   */
+  public static Buffer okBody(DataWriter data) {
+    Buffer body = Buffer.buffer(64 * 1024);
+    try (JsonGenerator json = STREAMING.createGenerator(new OutputStream() {
+      @Override
+      public void write(int b) {
+        body.appendByte((byte) b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        body.appendBytes(bytes, offset, length);
+      }
+    })) {
+      json.writeStartObject();
+      json.writeBooleanField("ok", true);
+      json.writeFieldName("data");
+      data.write(json);
+      json.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return body;
   }
 
   /** Sends an envelope already encoded (by {@link #okBody} or {@link #send}). */

@@ -50,6 +50,23 @@ class AppConfigTest {
   }
 
   @Test
+  void streamLimitsAndTheBoardsSizeHaveDefaultsAndBounds() {
+    AppConfig.StreamSettings defaults = AppConfig.from(Map.of()).streams();
+    assertThat(defaults.maxLifetime()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(defaults.maxPerUser()).isEqualTo(10);
+    assertThat(defaults.maxPerInstance()).isEqualTo(1000);
+    assertThat(defaults.replayWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(defaults.poll()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(defaults.doorbell()).isEqualTo(Duration.ofMillis(5));
+    assertThat(AppConfig.from(Map.of()).boardMaxCards()).isEqualTo(2000);
+    assertThat(AppConfig.from(Map.of("STREAM_DOORBELL_MS", "0", "STREAM_REPLAY_WINDOW_MS", "0")).streams().doorbell()).isZero();
+    for (String[] bad : new String[][] {{"STREAM_MAX_LIFETIME_MS", "999"}, {"STREAM_MAX_PER_USER", "0"}, {"STREAM_MAX_PER_INSTANCE", "lots"},
+        {"STREAM_REPLAY_WINDOW_MS", "-1"}, {"STREAM_POLL_MS", "9"}, {"STREAM_DOORBELL_MS", "1001"}, {"BOARD_MAX_CARDS", "20001"}}) {
+      assertThatThrownBy(() -> AppConfig.from(Map.of(bad[0], bad[1]))).hasMessageStartingWith(bad[0] + " ");
+    }
+  }
+
+  @Test
   void databaseUrlIsParsedWithTls() {
     AppConfig config = AppConfig.from(Map.of("DATABASE_URL", "postgresql://app:p%40ss@db.example:6543/shop?sslmode=require",
         "JWT_PUBLIC_KEY", "pem", "JWT_ISSUER", "iss", "JWT_AUDIENCE", "a, b", "SHOP_TIME_ZONE", "Europe/Berlin", "DB_POOL_SIZE", "32"));

@@ -53,7 +53,8 @@ public final class TestPostgres {
     Awaitility.await("a service statement waiting on a lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> {
           try (Connection conn = jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
-              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND wait_event_type = 'Lock'")) {
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api' AND wait_event_type = 'Lock'"
+              + " AND datname = current_database()")) {
             rs.next();
             return rs.getInt(1) > 0;
           }
@@ -72,6 +73,30 @@ public final class TestPostgres {
         return rs.getInt(1) == 0;
       }
     });
+  }
+
+  /**
+   * Ends the backend of the event reader of the service on {@code port} (pg_terminate_backend),
+   * once it is connected; fails if none appears within 10 s.
+   */
+  public static void terminateEventReader(int port) {
+    Awaitility.await("the event reader of the service on port " + port + " ended").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20)).until(() -> {
+          try (Connection conn = jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
+              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'move-api-events:" + port + "'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+          }
+        });
+  }
+
+  /** Whether the event reader of the service on {@code port} has a backend now. */
+  public static boolean eventReaderConnected(int port) throws SQLException {
+    try (Connection conn = jdbc(); Statement sql = conn.createStatement(); ResultSet rs = sql.executeQuery(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'move-api-events:" + port + "'")) {
+      rs.next();
+      return rs.getInt(1) > 0;
+    }
   }
 
   private static DatabaseUrl start() {

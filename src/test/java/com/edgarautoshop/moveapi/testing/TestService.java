@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 public final class TestService implements AutoCloseable {
   private final Application app;
   private final Api api;
+  private final int port;
 
   private TestService(Application app, int port) {
     this.app = app;
     this.api = new Api("http://127.0.0.1:" + port, "http://127.0.0.1:" + app.metricsPort());
+    this.port = port;
   }
 
   public static TestService start() {
@@ -50,6 +52,10 @@ public final class TestService implements AutoCloseable {
 
   public Api api() {
     return api;
+  }
+
+  public int port() {
+    return port;
   }
 
   @Override
