@@ -11,7 +11,7 @@
 # Without DATABASE_URL (or PGHOST) the container exits at once with status 2 and
 # "Configuration error: EMBEDDED_DATABASE=forbid needs a database: …"; without JWT_ISSUER,
 # JWT_AUDIENCE and JWT_JWKS_URL or JWT_PUBLIC_KEY it exits the same way naming those. No secret is
-# baked in: every one comes from the environment at run time. docs/operations.md ("Container
+# baked in: every one comes from the environment at run time. docs/deploy-reference.md ("Container
 # image") describes the build args, defaults and health check, and how .ci/image-check.sh proves
 # this runtime stage without a Docker engine (it reads this file: keep ENV, USER, ENTRYPOINT and
 # HEALTHCHECK in exec/KEY=VALUE form).

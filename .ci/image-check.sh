@@ -4,7 +4,7 @@
 # beside the developer's jar, and no zonky entry in it), lays out what the runtime stage copies, and
 # runs its ENTRYPOINT and HEALTHCHECK with its ENV as its numeric USER, all read from the Dockerfile
 # by deploy/image/runtime_stage.py (one source of truth).
-# What it cannot prove (the base image, `docker build` itself) is listed in docs/operations.md.
+# What it cannot prove (the base image, `docker build` itself) is listed in docs/deploy-reference.md ("Container image").
 #
 # Usage: TEST_DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:5432/moveapi_test .ci/image-check.sh
 # Needs target/move-api.jar (mvn -B -DskipTests package), Maven, and runs as root (it switches to the

@@ -394,12 +394,13 @@ public record AppConfig(
     }
 
     private static String decode(String s) {
-      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+      // Percent-decoding only, as libpq does: URLDecoder alone would also turn '+' into a space.
+      return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String sslMode(String mode, String name) {
       if (!List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
-        throw new InvalidConfigException(name + " must be one of disable, prefer, require, verify-ca, verify-full; got '" + mode + "'");
+        throw new InvalidConfigException(name + " must be one of disable, allow, prefer, require, verify-ca, verify-full; got '" + mode + "'");
       }
       return mode;
     }

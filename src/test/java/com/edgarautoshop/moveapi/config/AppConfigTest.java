@@ -232,4 +232,13 @@ class AppConfigTest {
         .hasMessageContaining("cannot run as root")
         .hasMessageContaining("DATABASE_URL");
   }
+
+  @Test
+  void databaseUrlCredentialsArePercentDecodedOnlyAsLibpqDoes() {
+    AppConfig config = AppConfig.from(Map.of("DATABASE_URL", "postgresql://app+ro:a+b%2Bc%20d@db.example/shop", "AUTH_MODE", "none"));
+    assertThat(config.database().orElseThrow().user()).isEqualTo("app+ro");
+    assertThat(config.database().orElseThrow().password()).isEqualTo("a+b+c d");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("PGHOST", "db", "PGSSLMODE", "sometimes", "AUTH_MODE", "none")))
+        .hasMessageContaining("disable, allow, prefer, require, verify-ca, verify-full");
+  }
 }
