@@ -1,9 +1,5 @@
 package com.edgarautoshop.moveapi.move;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /** A validated move request, with who asked and under which correlation id. */
@@ -16,21 +12,13 @@ public record MoveCommand(
     String actor,
     String requestId) {
 
-  /**
-   * The key as stored: scoped to the actor, so that another user sending the same key and request
-   * gets an answer of their own, never this actor's. The length prefix keeps the pair unambiguous.
-   */
+  /** The key as stored, scoped to the actor ({@link IdempotencyKeys#scoped}). */
   public Optional<String> scopedIdempotencyKey() {
-    return idempotencyKey.map(key -> actor.length() + ":" + actor + ":" + key);
+    return idempotencyKey.map(key -> IdempotencyKeys.scoped(actor, key));
   }
 
   /** "The same request" for idempotency: card id, new_status, expected_version and position. */
   public String requestHash() {
-    String canonical = appointmentId + "|" + newStatus + "|" + expectedVersion + "|" + position;
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", ex);
-    }
+    return IdempotencyKeys.hash(appointmentId + "|" + newStatus + "|" + expectedVersion + "|" + position);
   }
 }
