@@ -51,12 +51,12 @@ final class IdempotencyKeys {
    * The write's unit of work within the request's deadline: without a key, {@code write} on a
    * connection; with one, in a transaction, once per key ({@link #once}).
    */
-  static Future<MoveResult> run(Pool pool, Deadline deadline, Optional<String> scopedKey, String requestHash,
-      Function<SqlClient, Future<MoveResult>> write) {
-    if (scopedKey.isEmpty()) {
+  static Future<MoveResult> run(Pool pool, Deadline deadline, KeyedWrite command, Function<SqlClient, Future<MoveResult>> write) {
+    Optional<String> key = command.scopedIdempotencyKey();
+    if (key.isEmpty()) {
       return deadline.withConnection(pool, write::apply);
     }
-    return deadline.withTransaction(pool, conn -> once(conn, scopedKey.get(), requestHash, write));
+    return deadline.withTransaction(pool, conn -> once(conn, key.get(), command.requestHash(), write));
   }
 
   /** Runs {@code write} once for {@code key}, on a connection inside a transaction. */

@@ -10,14 +10,10 @@ public record MoveCommand(
     int position,
     Optional<String> idempotencyKey,
     String actor,
-    String requestId) {
-
-  /** The key as stored, scoped to the actor ({@link IdempotencyKeys#scoped}). */
-  public Optional<String> scopedIdempotencyKey() {
-    return idempotencyKey.map(key -> IdempotencyKeys.scoped(actor, key));
-  }
+    String requestId) implements KeyedWrite {
 
   /** "The same request" for idempotency: card id, new_status, expected_version and position. */
+  @Override
   public String requestHash() {
     return IdempotencyKeys.hash(appointmentId + "|" + newStatus + "|" + expectedVersion + "|" + position);
   }

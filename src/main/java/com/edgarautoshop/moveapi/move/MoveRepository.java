@@ -58,7 +58,7 @@ public final class MoveRepository {
 
   /** The whole unit, pool wait included, ends by the request's deadline ({@link Deadline}). */
   public Future<MoveResult> move(MoveCommand command, Deadline deadline) {
-    return IdempotencyKeys.run(pool, deadline, command.scopedIdempotencyKey(), command.requestHash(), conn -> moveOn(conn, command));
+    return IdempotencyKeys.run(pool, deadline, command, conn -> moveOn(conn, command));
   }
 
   /** Keys are kept at least 24 h (48 h in fact); called periodically. */

@@ -10,14 +10,10 @@ public record ReorderCommand(
     OptionalLong afterId,
     Optional<String> idempotencyKey,
     String actor,
-    String requestId) {
-
-  /** The key as stored, scoped to the actor ({@link IdempotencyKeys#scoped}); shared with moves. */
-  public Optional<String> scopedIdempotencyKey() {
-    return idempotencyKey.map(key -> IdempotencyKeys.scoped(actor, key));
-  }
+    String requestId) implements KeyedWrite {
 
   /** "The same request": card id, expected_version and after_id; never equal to a move's. */
+  @Override
   public String requestHash() {
     return IdempotencyKeys.hash("reorder|" + appointmentId + "|" + expectedVersion + "|" + (afterId.isPresent() ? afterId.getAsLong() : "top"));
   }

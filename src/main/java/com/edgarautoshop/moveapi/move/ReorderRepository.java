@@ -93,7 +93,7 @@ public final class ReorderRepository {
 
   /** The whole unit, pool wait included, ends by the request's deadline ({@link Deadline}). */
   public Future<MoveResult> reorder(ReorderCommand command, Deadline deadline) {
-    return IdempotencyKeys.run(pool, deadline, command.scopedIdempotencyKey(), command.requestHash(), conn -> reorderOn(conn, command));
+    return IdempotencyKeys.run(pool, deadline, command, conn -> reorderOn(conn, command));
   }
 
   /**

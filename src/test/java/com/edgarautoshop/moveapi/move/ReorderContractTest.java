@@ -150,38 +150,27 @@ class ReorderContractTest extends ServiceTestBase {
     // 409 takes precedence over the anchor's 422, as over a move's invalid transition.
     assertThat(api.reorder(ids.get(1), 1, ids.get(1)).error().getString("code")).isEqualTo("version_conflict");
     assertNothingChanged(date, before);
-  }
 
-  @Test
-  void aCardThatMovedToAnotherColumnIs409() {
-    LocalDate date = Api.freshDate();
-    List<String> ids = column(date, 2);
+    // A card that has left the column meanwhile has a new version too.
     assertThat(api.move(ids.get(0), "in_progress", 1).status()).isEqualTo(200);
-    Reply reply = api.reorder(ids.get(0), 1, ids.get(1));
-    assertThat(reply.status()).isEqualTo(409);
-    assertThat(reply.error().getString("current_status")).isEqualTo("in_progress");
+    Reply moved = api.reorder(ids.get(0), 1, ids.get(1));
+    assertThat(moved.status()).isEqualTo(409);
+    assertThat(moved.error().getString("current_status")).isEqualTo("in_progress");
   }
 
   @Test
-  void theCardItselfAsAnchorIs422() {
-    LocalDate date = Api.freshDate();
-    List<String> ids = column(date, 2);
-    List<String> before = positions(date, "scheduled");
-    Reply reply = api.reorder(ids.get(0), 1, ids.get(0));
-    assertThat(reply.status()).isEqualTo(422);
-    assertThat(reply.error().getString("code")).isEqualTo("after_id_is_card");
-    assertThat(reply.error().getString("after_id")).isEqualTo(ids.get(0));
-    assertNothingChanged(date, before);
-  }
-
-  @Test
-  void anAnchorOutsideTheColumnOrDayIs422() {
+  void anAnchorThatIsTheCardItselfOrOutsideTheColumnOrDayIs422() {
     LocalDate date = Api.freshDate();
     List<String> ids = column(date, 3);
     String otherColumn = ids.get(2);
     assertThat(api.move(otherColumn, "in_progress", 1).status()).isEqualTo(200);
     String otherDay = api.createCard(Api.freshDate(), 9).getString("id");
     List<String> before = positions(date, "scheduled");
+
+    Reply itself = api.reorder(ids.get(0), 1, ids.get(0));
+    assertThat(itself.status()).isEqualTo(422);
+    assertThat(itself.error().getString("code")).isEqualTo("after_id_is_card");
+    assertThat(itself.error().getString("after_id")).isEqualTo(ids.get(0));
     for (String anchor : List.of(otherColumn, otherDay, "999999999")) {
       Reply reply = api.reorder(ids.get(0), 1, anchor);
       assertThat(reply.status()).as("anchor " + anchor).isEqualTo(422);

@@ -344,6 +344,15 @@ class BoardPageTest {
     card(dragged).dragTo(card(onto), new Locator.DragToOptions().setTargetPosition(new Position(20, 4)));
   }
 
+  /** Three cards of a fresh day, Scheduled at 9, 10 and 11: a, b, c in board order. */
+  private record Three(LocalDate date, String a, String b, String c) {}
+
+  private static Three threeScheduledCards() {
+    LocalDate date = Api.freshDate();
+    return new Three(date, api.createCard(date, 9).getString("id"), api.createCard(date, 10).getString("id"),
+        api.createCard(date, 11).getString("id"));
+  }
+
   private static List<String> reordersSent(Page page) {
     List<String> bodies = new CopyOnWriteArrayList<>();
     page.onRequest(request -> {
@@ -356,41 +365,39 @@ class BoardPageTest {
 
   @Test
   void aCardDraggedWithinItsColumnKeepsItsPlaceAfterReloadAndShowsOnAnotherScreenAtOnce() {
-    LocalDate date = Api.freshDate();
-    String a = api.createCard(date, 9).getString("id");
-    String b = api.createCard(date, 10).getString("id");
-    String c = api.createCard(date, 11).getString("id");
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
     open(date);
     Page other = newPage(1280, 800);
     try {
       other.navigate(api.base() + "/?date=" + date);
       assertThat(other.locator("body[data-live='true']")).hasCount(1);
-      other.locator(".card[data-id='" + b + "']").focus(); // someone at work on another card there
+      other.locator(".card[data-id='" + cards.b() + "']").focus(); // someone at work on another card there
       List<String> bodies = reordersSent(page);
 
-      dragJustBefore(c, a);
-      assertThat(column("scheduled").locator(".card[data-id='" + c + "'][data-version='2']")).isVisible();
+      dragJustBefore(cards.c(), cards.a());
+      assertThat(column("scheduled").locator(".card[data-id='" + cards.c() + "'][data-version='2']")).isVisible();
       assertThat(new JsonObject(bodies.get(0))).isEqualTo(new JsonObject().put("expected_version", 1).putNull("after_id"));
-      assertThat(shown(page, "scheduled")).containsExactly(c, a, b);
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
       assertThat(page.locator("#announcer")).containsText("moved to place 1 in Scheduled");
       // The other screen re-sorts without a reload, and its focus stays where it was.
-      awaitShown(other, "scheduled", c, a, b);
-      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(b);
+      awaitShown(other, "scheduled", cards.c(), cards.a(), cards.b());
+      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
 
       page.reload();
       assertThat(page.locator("body[data-live='true']")).hasCount(1);
-      assertThat(shown(page, "scheduled")).containsExactly(c, a, b);
-      assertThat(api.column(date, "scheduled")).containsExactly(c, a, b);
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
+      assertThat(api.column(date, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
 
-      dragJustBefore(b, a);
-      assertThat(column("scheduled").locator(".card[data-id='" + b + "'][data-version='2']")).isVisible();
-      assertThat(new JsonObject(bodies.get(1))).isEqualTo(new JsonObject().put("expected_version", 1).put("after_id", c));
-      assertThat(shown(page, "scheduled")).containsExactly(c, b, a);
-      awaitShown(other, "scheduled", c, b, a);
-      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(b);
+      dragJustBefore(cards.b(), cards.a());
+      assertThat(column("scheduled").locator(".card[data-id='" + cards.b() + "'][data-version='2']")).isVisible();
+      assertThat(new JsonObject(bodies.get(1))).isEqualTo(new JsonObject().put("expected_version", 1).put("after_id", cards.c()));
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.b(), cards.a());
+      awaitShown(other, "scheduled", cards.c(), cards.b(), cards.a());
+      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
       other.reload();
       assertThat(other.locator(".card").first()).isVisible();
-      awaitShown(other, "scheduled", c, b, a);
+      awaitShown(other, "scheduled", cards.c(), cards.b(), cards.a());
       assertThat(bodies).hasSize(2);
     } finally {
       other.context().close();
@@ -399,70 +406,64 @@ class BoardPageTest {
 
   @Test
   void aKeyboardReorderNeedsAConfirmAndKeepsFocusOnTheCard() {
-    LocalDate date = Api.freshDate();
-    String first = api.createCard(date, 9).getString("id");
-    String second = api.createCard(date, 10).getString("id");
-    open(date);
+    Three cards = threeScheduledCards();
+    open(cards.date());
     List<String> bodies = reordersSent(page);
 
-    card(second).focus();
+    card(cards.b()).focus();
     page.keyboard().press("Space");
     page.keyboard().press("ArrowUp");
-    assertThat(page.locator("#announcer")).containsText("Scheduled, place 1 of 2");
+    assertThat(page.locator("#announcer")).containsText("Scheduled, place 1 of 3");
     page.waitForTimeout(200);
     assertThat(bodies).isEmpty(); // arrows only choose the place
     page.keyboard().press("Enter");
-    assertThat(column("scheduled").locator(".card[data-id='" + second + "'][data-version='2']")).isVisible();
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.b() + "'][data-version='2']")).isVisible();
     assertThat(new JsonObject(bodies.get(0))).isEqualTo(new JsonObject().put("expected_version", 1).putNull("after_id"));
-    assertThat(shown(page, "scheduled")).containsExactly(second, first);
-    assertThat(page.evaluate("document.activeElement.dataset.id")).isEqualTo(second);
+    assertThat(shown(page, "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
+    assertThat(page.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
     assertThat(page.locator("#announcer")).containsText("moved to place 1 in Scheduled");
-    assertThat(api.column(date, "scheduled")).containsExactly(second, first);
+    assertThat(api.column(cards.date(), "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
   }
 
   @Test
   void aReorderConflictSaysWhoMovedTheCardShowsTheServersOrderAndOffersThePlaceAgain() {
-    LocalDate date = Api.freshDate();
-    String a = api.createCard(date, 9).getString("id");
-    String b = api.createCard(date, 10).getString("id");
-    String c = api.createCard(date, 11).getString("id");
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
     page.route("**/api/admin/appointments/stream*", route -> route.abort());
     openWithoutWaitingForTheStream(date);
-    assertThat(api.reorder(a, 1, c).status()).isEqualTo(200); // behind the page's back: b, c, a
+    assertThat(api.reorder(cards.a(), 1, cards.c()).status()).isEqualTo(200); // behind the page's back: b, c, a
 
-    dragJustBefore(a, c); // the page still shows a, b, c and asks for a after b
+    dragJustBefore(cards.a(), cards.c()); // the page still shows a, b, c and asks for a after b
     Locator conflict = toast("is now Scheduled (moved by demo");
     assertThat(conflict).isVisible();
-    awaitShown(page, "scheduled", b, c, a);
-    assertThat(column("scheduled").locator(".card[data-id='" + a + "'][data-version='2']")).isVisible();
+    awaitShown(page, "scheduled", cards.b(), cards.c(), cards.a());
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.a() + "'][data-version='2']")).isVisible();
 
     conflict.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Place it again")).click();
-    assertThat(column("scheduled").locator(".card[data-id='" + a + "'][data-version='3']")).isVisible();
-    awaitShown(page, "scheduled", b, a, c);
-    assertThat(api.column(date, "scheduled")).containsExactly(b, a, c);
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.a() + "'][data-version='3']")).isVisible();
+    awaitShown(page, "scheduled", cards.b(), cards.a(), cards.c());
+    assertThat(api.column(date, "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
   }
 
   @Test
   void aFailedReorderPutsEveryCardBack() {
-    LocalDate date = Api.freshDate();
-    String a = api.createCard(date, 9).getString("id");
-    String b = api.createCard(date, 10).getString("id");
-    String c = api.createCard(date, 11).getString("id");
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
     open(date);
     // Held (route handlers run on the test's thread), then answered 500.
     List<Route> held = new ArrayList<>();
     page.route("**/api/admin/appointments/*/reorder", held::add);
 
-    dragJustBefore(c, a);
-    assertThat(card(c)).hasClass(Pattern.compile("pending"));
-    assertThat(shown(page, "scheduled")).as("shown at once").containsExactly(c, a, b);
+    dragJustBefore(cards.c(), cards.a());
+    assertThat(card(cards.c())).hasClass(Pattern.compile("pending"));
+    assertThat(shown(page, "scheduled")).as("shown at once").containsExactly(cards.c(), cards.a(), cards.b());
     held.get(0).fulfill(new Route.FulfillOptions().setStatus(500).setContentType("application/json")
         .setBody("{\"ok\":false,\"error\":{\"code\":\"internal_error\",\"message\":\"The request failed.\"}}"));
     assertThat(toast("the server answered 500")).isVisible();
     assertThat(column("scheduled").locator(".card.pending")).hasCount(0);
-    awaitShown(page, "scheduled", a, b, c);
-    assertThat(api.column(date, "scheduled")).containsExactly(a, b, c);
-    assertThat(api.card(c).getInteger("version")).isEqualTo(1);
+    awaitShown(page, "scheduled", cards.a(), cards.b(), cards.c());
+    assertThat(api.column(date, "scheduled")).containsExactly(cards.a(), cards.b(), cards.c());
+    assertThat(api.card(cards.c()).getInteger("version")).isEqualTo(1);
   }
 
   @Test
