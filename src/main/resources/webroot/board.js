@@ -845,9 +845,8 @@ function removeCard(id) {
 function dispatch(event, data) {
   let payload = null;
   try { payload = data ? JSON.parse(data) : null; } catch (err) { return null; }
-  if ((event === 'appointment.created' || event === 'appointment.moved' || event === 'appointment.positioned') && payload) {
-    applyLiveCard(payload, event);
-  }
+  const live = event === 'appointment.created' || event === 'appointment.moved' || event === 'appointment.positioned';
+  if (live && payload) applyLiveCard(payload, event);
   else if (event === 'appointment.deleted' && payload) removeCard(String(payload.id));
   else if (event === 'resync') loadBoard();
   else if (event === 'close') return (payload && payload.reason) || 'closed';
