@@ -322,7 +322,7 @@ async function loadBoard() {
   for (const column of Object.values(reply.body.data.columns)) {
     for (const card of column.items) {
       const known = state.cards.get(card.id);
-      fresh.set(card.id, known && (known.version > card.version || state.pending.has(card.id)) ? known : card);
+      fresh.set(card.id, known && (isNewer(known, card) || state.pending.has(card.id)) ? known : card);
     }
   }
   for (const id of state.pending) if (!fresh.has(id) && state.cards.has(id)) fresh.set(id, state.cards.get(id));
@@ -589,10 +589,41 @@ function confirmTerminal(card) {
   });
 }
 
-/** A user's move: the confirmation for Completed, then one intent with its own Idempotency-Key. */
+/** Where a card put at `index` of a column's visible cards (counted without it) goes: right after the id answered, or first (null). */
+function anchorFor(status, id, index) {
+  const others = columnCards(status).filter((c) => c.id !== id);
+  const visible = others.filter(matchesFilter);
+  if (index < visible.length) {
+    const at = others.indexOf(visible[index]);
+    return at > 0 ? others[at - 1].id : null;
+  }
+  const last = visible.length ? visible[visible.length - 1] : others[others.length - 1];
+  return last ? last.id : null;
+}
+
+/** The card a card follows in its column now (null: it is first). */
+function predecessorOf(card) {
+  const cards = columnCards(card.status);
+  const at = cards.indexOf(card);
+  return at > 0 ? cards[at - 1].id : null;
+}
+
+/**
+ * A user's move or, within the card's column, reorder: the confirmation for Completed, then one
+ * intent with its own Idempotency-Key. `position` is the place among the column's visible cards.
+ */
 async function requestMove(id, to, position) {
   const card = state.cards.get(id);
   if (!card || state.pending.has(id) || !canDrop(card, to)) return;
+  if (to === card.status) {
+    const afterId = anchorFor(to, id, position);
+    if (afterId === predecessorOf(card)) {
+      announce(cardTitle(card) + ' stays where it was.');
+      return;
+    }
+    await move({ id, to, reorder: true, afterId, expectedVersion: card.version, key: newKey() });
+    return;
+  }
   if (to === TERMINAL && card.status !== TERMINAL && !(await confirmTerminal(card))) {
     announce('Not moved; ' + cardTitle(card) + ' stays ' + STATUS_NAMES[card.status] + '.');
     focusCard(id);
@@ -608,19 +639,41 @@ function retryDelayMs(reply) {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) * 1000 : 1000;
 }
 
+/** Shows an intent at once; answers what to put back should it fail: the status and position of every card it changed. */
+function showOptimistically(card, intent) {
+  const before = new Map([[card.id, { status: card.status, position: card.position }]]);
+  if (!intent.reorder) {
+    Object.assign(card, { status: intent.to, position: intent.position });
+    return before;
+  }
+  // As the server does: the card right after its anchor, the column renumbered 0..n-1.
+  const cards = columnCards(card.status).filter((c) => c !== card);
+  cards.splice(intent.afterId === null ? 0 : cards.findIndex((c) => c.id === intent.afterId) + 1, 0, card);
+  cards.forEach((c, position) => {
+    if (!before.has(c.id)) before.set(c.id, { status: c.status, position: c.position });
+    c.position = position;
+  });
+  return before;
+}
+
+function putBack(before) {
+  for (const [id, values] of before) {
+    const card = state.cards.get(id);
+    if (card) Object.assign(card, values);
+  }
+}
+
 /**
- * Sends one move intent, optimistically shown at once. A network failure, a timeout, a 503 or 504
- * (outcome unknown) or 409 idempotency_key_in_use is retried with the same Idempotency-Key, so a
- * move that did commit is answered by its replay instead of being made twice.
+ * Sends one move or reorder intent, optimistically shown at once. A network failure, a timeout, a
+ * 503 or 504 (outcome unknown) or 409 idempotency_key_in_use is retried with the same
+ * Idempotency-Key, so a move that did commit is answered by its replay instead of being made twice.
  */
 async function move(intent) {
-  const { id, to, position } = intent;
+  const { id, to } = intent;
   const card = state.cards.get(id);
   if (!card || state.pending.has(id)) return;
-  const before = { status: card.status, position: card.position };
+  const before = showOptimistically(card, intent);
   state.pending.add(id);
-  card.status = to;
-  card.position = position;
   render();
   const started = performance.now();
   const slow = setTimeout(() => toast('Slow operation: the move is taking more than 2 s.'), SLOW_MOVE_MS);
@@ -628,10 +681,12 @@ async function move(intent) {
   let outcome = 'network';
   try {
     for (let attempt = 1; attempt <= MOVE_ATTEMPTS; attempt++) {
-      reply = await api('/api/admin/appointments/' + id + '/move', {
+      reply = await api('/api/admin/appointments/' + id + (intent.reorder ? '/reorder' : '/move'), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': intent.key },
-        body: JSON.stringify({ new_status: to, expected_version: intent.expectedVersion, position }),
+        body: JSON.stringify(intent.reorder
+          ? { expected_version: intent.expectedVersion, after_id: intent.afterId }
+          : { new_status: to, expected_version: intent.expectedVersion, position: intent.position }),
       }).catch(() => null);
       const code = reply && reply.body && reply.body.error ? reply.body.error.code : null;
       const retryable = !reply || reply.status === 503 || reply.status === 504 || code === 'idempotency_key_in_use';
@@ -654,26 +709,26 @@ async function move(intent) {
     render();
     focusCard(id);
     if (state.detailId === id) loadHistory(id);
-    announce(cardTitle(current) + (before.status === moved.status ? ' moved to place ' + (position + 1) : ' moved to ' + STATUS_NAMES[moved.status]) + '.');
+    announce(cardTitle(current) + (intent.reorder ? ' moved to place ' + (moved.position + 1) + ' in ' : ' moved to ')
+      + STATUS_NAMES[moved.status] + '.');
   } else if (reply && reply.status === 409 && code === 'version_conflict') {
-    Object.assign(current, before);
+    putBack(before);
     await explainConflict(intent, reply.body.error);
   } else if (!reply || reply.status >= 500) {
     // The outcome is unknown: ask the server what the card is now rather than guessing.
-    await settleUnknown(intent, current, before, reply);
+    await settleUnknown(intent, before, reply);
   } else {
-    Object.assign(current, before);
+    putBack(before);
     render();
     focusCard(id);
-    const message = code === 'invalid_transition' && before.status === to
-      ? 'This server cannot reorder cards within a column yet; ' + cardTitle(current) + ' stays where it was.'
-      : 'Move failed (' + reply.status + '): ' + (reply.body && reply.body.error ? reply.body.error.message : 'HTTP ' + reply.status);
-    toast(message, 'error');
+    toast('Move failed (' + reply.status + '): ' + (reply.body && reply.body.error ? reply.body.error.message : 'HTTP ' + reply.status), 'error');
   }
+  // A reorder that did not go through may have met another screen's: the server's order replaces the guess.
+  if (intent.reorder && !(reply && reply.status === 200)) loadBoard();
   refreshStats();
 }
 
-async function settleUnknown(intent, current, before, reply) {
+async function settleUnknown(intent, before, reply) {
   const fresh = await api('/api/admin/appointments/' + intent.id).catch(() => null);
   if (fresh && fresh.status === 200 && fresh.body.data.version > intent.expectedVersion) {
     state.cards.set(intent.id, fresh.body.data);
@@ -681,7 +736,7 @@ async function settleUnknown(intent, current, before, reply) {
     toast(cardTitle(fresh.body.data) + ' is ' + STATUS_NAMES[fresh.body.data.status] + ' (the server was slow to confirm).');
     return;
   }
-  Object.assign(current, before);
+  putBack(before);
   render();
   focusCard(intent.id);
   const why = reply ? 'the server answered ' + reply.status : 'the server did not answer (network error or timeout)';
@@ -708,26 +763,72 @@ async function explainConflict(intent, error) {
   const last = history && history.status === 200 ? history.body.data.items[0] : null;
   const by = last ? ' (moved by ' + last.actor + ' ' + ago(last.at) + ')' : '';
   const text = cardTitle(card) + ' is now ' + STATUS_NAMES[card.status] + by;
-  const again = card.status !== intent.to && allowedTargets(card).includes(intent.to)
+  toast(text, 'conflict', intent.reorder ? placeAgain(intent, card) : moveAgain(intent, card));
+}
+
+function moveAgain(intent, card) {
+  return card.status !== intent.to && allowedTargets(card).includes(intent.to)
     ? { label: 'Move to ' + STATUS_NAMES[intent.to], run: () => requestMove(intent.id, intent.to, columnCards(intent.to).length) }
     : null;
-  toast(text, 'conflict', again);
+}
+
+/** A reorder is offered again while the card and the one it was to follow are still in that column. */
+function placeAgain(intent, card) {
+  const anchor = intent.afterId === null ? null : state.cards.get(intent.afterId);
+  if (card.status !== intent.to || (intent.afterId !== null && (!anchor || anchor.status !== intent.to))) return null;
+  return {
+    label: 'Place it again',
+    run: () => {
+      const now = state.cards.get(intent.id);
+      if (now) move({ ...intent, expectedVersion: now.version, key: newKey() });
+    },
+  };
 }
 
 // ---------------------------------------------------------------- live updates
 
-/** A card from the stream: newer versions replace what the page has; older ones are echoes. */
+/** An ISO-8601 UTC timestamp as text that sorts by time to the microsecond (a Date keeps milliseconds only). */
+function instantKey(iso) {
+  const parts = /^(.*?)(?:\.(\d+))?Z$/.exec(iso || '');
+  return parts ? parts[1] + '.' + (parts[2] || '').padEnd(9, '0') : '';
+}
+
+/**
+ * Whether `card` is a later state than `known`: a higher version, or, for the same version, a
+ * later updated_at (a reorder renumbers other cards without changing their versions).
+ */
+function isNewer(card, known) {
+  return card.version > known.version || (card.version === known.version && instantKey(card.updated_at) > instantKey(known.updated_at));
+}
+
+/** A card from the stream: later states replace what the page has; others are echoes. */
 function applyLiveCard(card, kind) {
   const known = state.cards.get(card.id);
-  if (known && (known.version >= card.version || state.pending.has(card.id))) return;
+  if (known && (!isNewer(card, known) || state.pending.has(card.id))) return;
   state.cards.set(card.id, card);
+  if (kind === 'appointment.positioned') {
+    // One per card a reorder renumbered, often many at once: one render for them all, nothing to announce.
+    renderSoon();
+    return;
+  }
   if (state.picked && state.picked.id === card.id) state.picked = null;
   render();
   if (state.detailId === card.id) loadHistory(card.id);
   refreshStats();
-  announce(kind === 'appointment.created'
-    ? 'New card: ' + cardTitle(card) + ' in ' + STATUS_NAMES[card.status] + '.'
-    : cardTitle(card) + ' is now ' + STATUS_NAMES[card.status] + '.');
+  if (kind === 'appointment.created') announce('New card: ' + cardTitle(card) + ' in ' + STATUS_NAMES[card.status] + '.');
+  else if (known && known.status === card.status) announce(cardTitle(card) + ' moved to place ' + (card.position + 1) + ' in ' + STATUS_NAMES[card.status] + '.');
+  else announce(cardTitle(card) + ' is now ' + STATUS_NAMES[card.status] + '.');
+}
+
+let renderQueued = false;
+
+function renderSoon() {
+  if (renderQueued) return;
+  renderQueued = true;
+  queueMicrotask(() => {
+    renderQueued = false;
+    render();
+  });
 }
 
 function removeCard(id) {
@@ -744,7 +845,8 @@ function removeCard(id) {
 function dispatch(event, data) {
   let payload = null;
   try { payload = data ? JSON.parse(data) : null; } catch (err) { return null; }
-  if ((event === 'appointment.created' || event === 'appointment.moved') && payload) applyLiveCard(payload, event);
+  const live = event === 'appointment.created' || event === 'appointment.moved' || event === 'appointment.positioned';
+  if (live && payload) applyLiveCard(payload, event);
   else if (event === 'appointment.deleted' && payload) removeCard(String(payload.id));
   else if (event === 'resync') loadBoard();
   else if (event === 'close') return (payload && payload.reason) || 'closed';
@@ -952,7 +1054,8 @@ async function loadHistory(id) {
   const items = reply.body.data.items.map((move) => {
     const li = document.createElement('li');
     const what = document.createElement('div');
-    what.textContent = STATUS_NAMES[move.from_status] + ' → ' + STATUS_NAMES[move.to_status] + ' by ' + move.actor;
+    what.textContent = (move.from_status === move.to_status ? 'Reordered in ' + STATUS_NAMES[move.to_status]
+      : STATUS_NAMES[move.from_status] + ' → ' + STATUS_NAMES[move.to_status]) + ' by ' + move.actor;
     const when = document.createElement('div');
     when.className = 'when';
     when.textContent = new Date(move.at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }) + ' (' + ago(move.at) + ')';

@@ -13,6 +13,7 @@ import com.edgarautoshop.moveapi.health.Health;
 import com.edgarautoshop.moveapi.metrics.Metrics;
 import com.edgarautoshop.moveapi.move.MoveHandler;
 import com.edgarautoshop.moveapi.move.MoveRepository;
+import com.edgarautoshop.moveapi.move.ReorderRepository;
 import com.edgarautoshop.moveapi.stream.EventLog;
 import com.edgarautoshop.moveapi.stream.EventReader;
 import com.edgarautoshop.moveapi.stream.StreamHandler;
@@ -82,7 +83,7 @@ public final class Application {
           HttpVerticle.Handlers handlers = new HttpVerticle.Handlers(auth, oidc, health,
               new AppointmentHandler(appointments, changed),
               new BoardHandler(vertx, new BoardRepository(pool), config.shopTimeZone(), config.technicianNames(), config.boardMaxCards()),
-              new MoveHandler(vertx, moves, metrics.moves(), changed),
+              new MoveHandler(vertx, moves, new ReorderRepository(pool, config.shopTimeZone()), metrics.moves(), changed),
               new StreamHandler(vertx, config.shopTimeZone(), config.streamHeartbeat(), config.jwt().leewaySeconds(), config.streams(),
                   hub, eventLog, pool, streamMetrics));
           return vertx.deployVerticle(() -> new HttpVerticle(config, handlers),

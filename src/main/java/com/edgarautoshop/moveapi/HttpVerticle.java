@@ -154,6 +154,7 @@ final class HttpVerticle extends VerticleBase {
     router.delete("/api/admin/appointments/:id").handler(h.auth().requireRole("admin")).handler(h.appointments()::delete);
     router.get("/api/admin/appointments/:id/history").handler(h.appointments()::history);
     jsonPost(router, "/api/admin/appointments/:id/move", jsonBody, h.move()::handle);
+    jsonPost(router, "/api/admin/appointments/:id/reorder", jsonBody, h.move()::reorder);
 
     // The status board page: files packaged in the jar, no auth (the page calls /api/admin with its session or token).
     StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html");

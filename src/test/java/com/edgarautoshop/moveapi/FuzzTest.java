@@ -294,7 +294,7 @@ class FuzzTest {
     Arbitrary<String> path = Combinators.combine(Arbitraries.of(
             "/api/admin/appointments/%s", "/api/admin/appointments/%s/history", "/api/admin/appointments/board",
             "/api/admin/dashboard/stats", "/api/admin/workflow", "/healthz", "/readyz", "/api/admin/%s", "/%s",
-            "/api/admin/appointments/%s/move", "/api/admin/appointments/stream?date=x%s"), oddIds())
+            "/api/admin/appointments/%s/move", "/api/admin/appointments/%s/reorder", "/api/admin/appointments/stream?date=x%s"), oddIds())
         .as((template, id) -> template.formatted(id));
     Arbitrary<String> method = Arbitraries.frequencyOf(
         Tuple.of(6, Arbitraries.just("GET")),

@@ -5,7 +5,7 @@ import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Turns a move result into the contract's status and envelope (also what an idempotency record stores). */
+/** Turns a move's or a reorder's result into the contract's status and envelope (also what an idempotency record stores). */
 final class MoveAnswers {
   record Answer(int status, JsonObject body) {}
 
@@ -31,6 +31,14 @@ final class MoveAnswers {
       return error(new ApiError(422, "invalid_transition",
           "Invalid transition from '" + t.from() + "' to '" + t.to() + "'",
           new JsonObject().put("from", t.from()).put("to", t.to()).put("allowed", new JsonArray(t.allowed()))));
+    }
+    if (result instanceof MoveResult.InvalidAnchor a) {
+      return error(a.itself()
+          ? new ApiError(422, "after_id_is_card", "A card cannot be placed after itself.",
+              new JsonObject().put("after_id", String.valueOf(a.afterId())))
+          : new ApiError(422, "after_id_not_in_column",
+              "Appointment '" + a.afterId() + "' is not a card of this card's column ('" + a.status() + "') on its day.",
+              new JsonObject().put("after_id", String.valueOf(a.afterId())).put("status", a.status())));
     }
     MoveResult.Replayed replayed = (MoveResult.Replayed) result;
     return new Answer(replayed.status(), new JsonObject(replayed.body()));

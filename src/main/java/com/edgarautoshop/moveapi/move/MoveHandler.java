@@ -8,34 +8,48 @@ import com.edgarautoshop.moveapi.web.Correlation;
 import com.edgarautoshop.moveapi.web.Requests;
 import com.edgarautoshop.moveapi.web.Responses;
 import com.edgarautoshop.moveapi.web.Validation;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-/** POST /api/admin/appointments/{id}/move: validate into a command, run it, answer. */
+/** POST /api/admin/appointments/{id}/move and …/reorder: validate into a command, run it, answer. */
 public final class MoveHandler {
   private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7E]{1,128}");
 
   private final Vertx vertx;
   private final MoveRepository repository;
+  private final ReorderRepository reorders;
   private final MoveMetrics metrics;
   private final Runnable moved;
 
-  /** {@code moved} runs after a move committed (live boards read the event log then). */
-  public MoveHandler(Vertx vertx, MoveRepository repository, MoveMetrics metrics, Runnable moved) {
+  /** {@code moved} runs after a move or reorder committed (live boards read the event log then). */
+  public MoveHandler(Vertx vertx, MoveRepository repository, ReorderRepository reorders, MoveMetrics metrics, Runnable moved) {
     this.vertx = vertx;
     this.repository = repository;
+    this.reorders = reorders;
     this.metrics = metrics;
     this.moved = moved;
   }
 
   public void handle(RoutingContext ctx) {
     MoveCommand command = command(ctx);
+    run(ctx, () -> repository.move(command, Requests.deadline(ctx)));
+  }
+
+  /** POST …/reorder: the move's rules, counted in the move's meters. */
+  public void reorder(RoutingContext ctx) {
+    ReorderCommand command = reorderCommand(ctx);
+    run(ctx, () -> reorders.reorder(command, Requests.deadline(ctx)));
+  }
+
+  private void run(RoutingContext ctx, Supplier<Future<MoveResult>> attempt) {
     long started = System.nanoTime();
-    DeadlockRetry.once(vertx, () -> repository.move(command, Requests.deadline(ctx)), metrics::deadlockRetried)
+    DeadlockRetry.once(vertx, attempt, metrics::deadlockRetried)
         .onSuccess(result -> answer(ctx, result, started))
         .onFailure(failure -> {
           metrics.answered(Responses.toApiError(failure).status(), false, started);
@@ -51,16 +65,29 @@ public final class MoveHandler {
     Integer expectedVersion = check.integer(body, "expected_version", 1, true);
     Integer position = check.integer(body, body.containsKey("position") ? "position" : "new_position", 0, false);
     check.throwIfAny();
+    Optional<String> key = idempotencyKey(ctx);
+    return new MoveCommand(AppointmentIds.fromPath(ctx), newStatus, expectedVersion, position == null ? 0 : position,
+        key, Authenticator.actor(ctx), Correlation.of(ctx));
+  }
+
+  /** The move's precedence; {@code after_id} must be given, as an id or null (the top of the column). */
+  private static ReorderCommand reorderCommand(RoutingContext ctx) {
+    JsonObject body = Requests.jsonObject(ctx);
+    Validation check = new Validation();
+    Integer expectedVersion = check.integer(body, "expected_version", 1, true);
+    Long afterId = check.idOrNull(body, "after_id");
+    check.throwIfAny();
+    Optional<String> key = idempotencyKey(ctx);
+    return new ReorderCommand(AppointmentIds.fromPath(ctx), expectedVersion, afterId == null ? OptionalLong.empty() : OptionalLong.of(afterId),
+        key, Authenticator.actor(ctx), Correlation.of(ctx));
+  }
+
+  private static Optional<String> idempotencyKey(RoutingContext ctx) {
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
     if (key.isPresent() && !VISIBLE_ASCII.matcher(key.get()).matches()) {
       throw Validation.error("Idempotency-Key", "must be 1 to 128 visible ASCII characters");
     }
-    OptionalLong id = Requests.id(ctx.pathParam("id"));
-    if (id.isEmpty()) {
-      throw AppointmentIds.notFound(ctx.pathParam("id"));
-    }
-    return new MoveCommand(id.getAsLong(), newStatus, expectedVersion, position == null ? 0 : position,
-        key, Authenticator.actor(ctx), Correlation.of(ctx));
+    return key;
   }
 
   private void answer(RoutingContext ctx, MoveResult result, long started) {

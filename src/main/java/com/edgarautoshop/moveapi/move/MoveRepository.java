@@ -3,7 +3,6 @@ package com.edgarautoshop.moveapi.move;
 import com.edgarautoshop.moveapi.appointment.Cards;
 import com.edgarautoshop.moveapi.appointment.Workflow;
 import com.edgarautoshop.moveapi.db.Deadline;
-import com.edgarautoshop.moveapi.web.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -51,14 +50,6 @@ public final class MoveRepository {
       FROM cur LEFT JOIN moved ON true
       """;
 
-  private static final String CLAIM_KEY_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS claimed";
-  private static final String STORED_ANSWER_SQL =
-      "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE key = $1";
-  private static final String STORE_ANSWER_SQL =
-      "INSERT INTO idempotency_keys (key, request_hash, status_code, response_body) VALUES ($1, $2, $3, $4)";
-  private static final String EXPIRE_KEYS_SQL =
-      "DELETE FROM idempotency_keys WHERE created_at < now() - interval '48 hours'";
-
   private final Pool pool;
 
   public MoveRepository(Pool pool) {
@@ -67,45 +58,12 @@ public final class MoveRepository {
 
   /** The whole unit, pool wait included, ends by the request's deadline ({@link Deadline}). */
   public Future<MoveResult> move(MoveCommand command, Deadline deadline) {
-    if (command.idempotencyKey().isEmpty()) {
-      return deadline.withConnection(pool, conn -> moveOn(conn, command));
-    }
-    return deadline.withTransaction(pool, conn -> moveOnceForKey(conn, command, command.scopedIdempotencyKey().get()));
+    return IdempotencyKeys.run(pool, deadline, command, conn -> moveOn(conn, command));
   }
 
   /** Keys are kept at least 24 h (48 h in fact); called periodically. */
   public Future<Integer> expireIdempotencyKeys() {
-    return pool.query(EXPIRE_KEYS_SQL).execute().map(RowSet::rowCount);
-  }
-
-  private Future<MoveResult> moveOnceForKey(SqlClient conn, MoveCommand command, String key) {
-    return conn.preparedQuery(CLAIM_KEY_SQL).execute(Tuple.of(key)).compose(claim -> {
-      if (!claim.iterator().next().getBoolean("claimed")) {
-        return Future.failedFuture(new ApiError(409, "idempotency_key_in_use",
-            "A request with this Idempotency-Key is still being processed; retry shortly."));
-      }
-      // A new statement, so its snapshot sees whatever the key's previous holder committed.
-      return conn.preparedQuery(STORED_ANSWER_SQL).execute(Tuple.of(key));
-    }).compose(stored -> {
-      if (stored.size() > 0) {
-        Row row = stored.iterator().next();
-        if (!row.getString("request_hash").equals(command.requestHash())) {
-          return Future.failedFuture(new ApiError(422, "idempotency_key_reused",
-              "This Idempotency-Key was already used for a different request."));
-        }
-        return Future.succeededFuture(new MoveResult.Replayed(row.getInteger("status_code"), row.getString("response_body")));
-      }
-      return moveOn(conn, command).compose(result -> {
-        // Only a move is recorded: a 404, 409 or 422 changed nothing, and must not block the key.
-        if (!(result instanceof MoveResult.Moved)) {
-          return Future.succeededFuture(result);
-        }
-        MoveAnswers.Answer answer = MoveAnswers.of(result);
-        return conn.preparedQuery(STORE_ANSWER_SQL)
-            .execute(Tuple.of(key, command.requestHash(), answer.status(), answer.body().encode()))
-            .map(result);
-      });
-    });
+    return IdempotencyKeys.expire(pool);
   }
 
   private static Future<MoveResult> moveOn(SqlClient client, MoveCommand command) {
@@ -115,21 +73,26 @@ public final class MoveRepository {
     return client.preparedQuery(MOVE_SQL).execute(params).map(rows -> classify(command, rows));
   }
 
+  /** The 200 answer's data from a changed card's row (the move's and the reorder's). */
+  static JsonObject movedData(Row row) {
+    return new JsonObject()
+        .put("appointment_id", String.valueOf(row.getLong("id")))
+        .put("status", row.getString("status"))
+        .put("previous_status", row.getString("previous_status"))
+        .put("position", row.getInteger("position"))
+        .put("version", row.getInteger("version"))
+        .put("updated_at", Cards.timestamp(row.getOffsetDateTime("updated_at")))
+        .put("check_in_at", Cards.timestamp(row.getOffsetDateTime("check_in_at")))
+        .put("check_out_at", Cards.timestamp(row.getOffsetDateTime("check_out_at")));
+  }
+
   private static MoveResult classify(MoveCommand command, RowSet<Row> rows) {
     if (rows.size() == 0) {
       return new MoveResult.NotFound(command.appointmentId());
     }
     Row row = rows.iterator().next();
     if (row.getLong("id") != null) {
-      return new MoveResult.Moved(new JsonObject()
-          .put("appointment_id", String.valueOf(row.getLong("id")))
-          .put("status", row.getString("status"))
-          .put("previous_status", row.getString("previous_status"))
-          .put("position", row.getInteger("position"))
-          .put("version", row.getInteger("version"))
-          .put("updated_at", Cards.timestamp(row.getOffsetDateTime("updated_at")))
-          .put("check_in_at", Cards.timestamp(row.getOffsetDateTime("check_in_at")))
-          .put("check_out_at", Cards.timestamp(row.getOffsetDateTime("check_out_at"))));
+      return new MoveResult.Moved(movedData(row));
     }
     int currentVersion = row.getInteger("current_version");
     String currentStatus = row.getString("current_status");

@@ -162,6 +162,15 @@ public final class Validation {
     return id.getAsLong();
   }
 
+  /** A key that must be present, holding an id under {@link #id}'s rule or null; null when it is null or missing. */
+  public Long idOrNull(JsonObject body, String field) {
+    if (!body.containsKey(field)) {
+      add(field, "is required: an id such as \"42\", or null");
+      return null;
+    }
+    return id(body, field);
+  }
+
   /** A required ISO-8601 timestamp with offset, normalised to UTC. */
   public OffsetDateTime timestamp(JsonObject body, String field) {
     Object value = body.getValue(field);

@@ -8,6 +8,7 @@ import com.edgarautoshop.moveapi.testing.TcpProxy;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
 import java.sql.Connection;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,33 @@ class MoveDeadlineTest {
       assertThat(holdingThePool.get(10, TimeUnit.SECONDS).status()).isEqualTo(503);
       blocker.commit();
       return late;
+    }
+  }
+
+  /** A reorder waits for every card of its column: one held past the deadline makes it a 503 that changed nothing. */
+  @Test
+  void aReorderStuckOnALockedCardOfItsColumnIs503AndChangesNothing() throws Exception {
+    String key = "late-reorder-" + UUID.randomUUID();
+    try (TestService service = TestService.start(Map.of("REQUEST_TIMEOUT", "1500"))) {
+      Api api = service.api();
+      LocalDate date = Api.freshDate();
+      String first = api.createCard(date, 9).getString("id");
+      String second = api.createCard(date, 10).getString("id");
+      Reply late;
+      try (Connection blocker = TestPostgres.lockCards(second)) {
+        late = api.reorder(first, 1, second, "Idempotency-Key", key);
+        blocker.rollback();
+      }
+      assertThat(late.status()).as(late.raw().body()).isEqualTo(503);
+      assertThat(late.error().getString("code")).isEqualTo("unavailable");
+      TestPostgres.awaitNoServiceStatementRunning();
+      assertThat(api.column(date, "scheduled")).containsExactly(first, second);
+      assertThat(api.card(first).getInteger("version")).isEqualTo(1);
+      assertThat(api.card(second).getInteger("position")).isZero();
+      assertThat(api.historyCount(first)).isZero();
+      Reply retry = api.reorder(first, 1, second, "Idempotency-Key", key);
+      assertThat(retry.status()).isEqualTo(200);
+      assertThat(retry.header("Idempotent-Replayed")).as("a fresh reorder, nothing was recorded").isNull();
     }
   }
 

@@ -17,6 +17,7 @@ import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.Position;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -328,28 +329,141 @@ class BoardPageTest {
     assertThat(page.evaluate("document.activeElement.dataset.id")).isEqualTo(first);
   }
 
-  @Test
-  void reorderingWithinAColumnSendsThePosition() {
+  /** The ids of a column's cards in the order the page shows them. */
+  private static List<String> shown(Page page, String status) {
+    return page.locator(".column[data-status='" + status + "'] .card").all().stream().map(card -> card.getAttribute("data-id")).toList();
+  }
+
+  /** Live changes wait for the cluster's oldest running transaction, which on a shared server may be another suite's. */
+  private static void awaitShown(Page page, String status, String... ids) {
+    page.waitForCondition(() -> shown(page, status).equals(List.of(ids)), new Page.WaitForConditionOptions().setTimeout(15000));
+  }
+
+  /** Drops the dragged card on the upper edge of {@code onto}: the place just before it. */
+  private void dragJustBefore(String dragged, String onto) {
+    card(dragged).dragTo(card(onto), new Locator.DragToOptions().setTargetPosition(new Position(20, 4)));
+  }
+
+  /** Three cards of a fresh day, Scheduled at 9, 10 and 11: a, b, c in board order. */
+  private record Three(LocalDate date, String a, String b, String c) {}
+
+  private static Three threeScheduledCards() {
     LocalDate date = Api.freshDate();
-    String first = api.createCard(date, 9).getString("id");
-    String second = api.createCard(date, 10).getString("id");
-    open(date);
+    return new Three(date, api.createCard(date, 9).getString("id"), api.createCard(date, 10).getString("id"),
+        api.createCard(date, 11).getString("id"));
+  }
+
+  private static List<String> reordersSent(Page page) {
     List<String> bodies = new CopyOnWriteArrayList<>();
     page.onRequest(request -> {
-      if (request.url().endsWith("/move")) {
+      if (request.url().endsWith("/reorder")) {
         bodies.add(request.postData());
       }
     });
+    return bodies;
+  }
 
-    card(second).focus();
+  @Test
+  void aCardDraggedWithinItsColumnKeepsItsPlaceAfterReloadAndShowsOnAnotherScreenAtOnce() {
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
+    open(date);
+    Page other = newPage(1280, 800);
+    try {
+      other.navigate(api.base() + "/?date=" + date);
+      assertThat(other.locator("body[data-live='true']")).hasCount(1);
+      other.locator(".card[data-id='" + cards.b() + "']").focus(); // someone at work on another card there
+      List<String> bodies = reordersSent(page);
+
+      dragJustBefore(cards.c(), cards.a());
+      assertThat(column("scheduled").locator(".card[data-id='" + cards.c() + "'][data-version='2']")).isVisible();
+      assertThat(new JsonObject(bodies.get(0))).isEqualTo(new JsonObject().put("expected_version", 1).putNull("after_id"));
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
+      assertThat(page.locator("#announcer")).containsText("moved to place 1 in Scheduled");
+      // The other screen re-sorts without a reload, and its focus stays where it was.
+      awaitShown(other, "scheduled", cards.c(), cards.a(), cards.b());
+      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
+
+      page.reload();
+      assertThat(page.locator("body[data-live='true']")).hasCount(1);
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
+      assertThat(api.column(date, "scheduled")).containsExactly(cards.c(), cards.a(), cards.b());
+
+      dragJustBefore(cards.b(), cards.a());
+      assertThat(column("scheduled").locator(".card[data-id='" + cards.b() + "'][data-version='2']")).isVisible();
+      assertThat(new JsonObject(bodies.get(1))).isEqualTo(new JsonObject().put("expected_version", 1).put("after_id", cards.c()));
+      assertThat(shown(page, "scheduled")).containsExactly(cards.c(), cards.b(), cards.a());
+      awaitShown(other, "scheduled", cards.c(), cards.b(), cards.a());
+      assertThat(other.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
+      other.reload();
+      assertThat(other.locator(".card").first()).isVisible();
+      awaitShown(other, "scheduled", cards.c(), cards.b(), cards.a());
+      assertThat(bodies).hasSize(2);
+    } finally {
+      other.context().close();
+    }
+  }
+
+  @Test
+  void aKeyboardReorderNeedsAConfirmAndKeepsFocusOnTheCard() {
+    Three cards = threeScheduledCards();
+    open(cards.date());
+    List<String> bodies = reordersSent(page);
+
+    card(cards.b()).focus();
     page.keyboard().press("Space");
     page.keyboard().press("ArrowUp");
+    assertThat(page.locator("#announcer")).containsText("Scheduled, place 1 of 3");
+    page.waitForTimeout(200);
+    assertThat(bodies).isEmpty(); // arrows only choose the place
     page.keyboard().press("Enter");
-    page.waitForCondition(() -> bodies.size() == 1);
-    assertThat(new JsonObject(bodies.get(0))).isEqualTo(new JsonObject().put("new_status", "scheduled").put("expected_version", 1).put("position", 0));
-    // The contract refuses same-status moves (422 invalid_transition): the page says so and keeps the server's order.
-    assertThat(toast("cannot reorder cards within a column")).isVisible();
-    assertThat(column("scheduled").locator(".card").first()).hasAttribute("data-id", first);
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.b() + "'][data-version='2']")).isVisible();
+    assertThat(new JsonObject(bodies.get(0))).isEqualTo(new JsonObject().put("expected_version", 1).putNull("after_id"));
+    assertThat(shown(page, "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
+    assertThat(page.evaluate("document.activeElement.dataset.id")).isEqualTo(cards.b());
+    assertThat(page.locator("#announcer")).containsText("moved to place 1 in Scheduled");
+    assertThat(api.column(cards.date(), "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
+  }
+
+  @Test
+  void aReorderConflictSaysWhoMovedTheCardShowsTheServersOrderAndOffersThePlaceAgain() {
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
+    page.route("**/api/admin/appointments/stream*", route -> route.abort());
+    openWithoutWaitingForTheStream(date);
+    assertThat(api.reorder(cards.a(), 1, cards.c()).status()).isEqualTo(200); // behind the page's back: b, c, a
+
+    dragJustBefore(cards.a(), cards.c()); // the page still shows a, b, c and asks for a after b
+    Locator conflict = toast("is now Scheduled (moved by demo");
+    assertThat(conflict).isVisible();
+    awaitShown(page, "scheduled", cards.b(), cards.c(), cards.a());
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.a() + "'][data-version='2']")).isVisible();
+
+    conflict.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Place it again")).click();
+    assertThat(column("scheduled").locator(".card[data-id='" + cards.a() + "'][data-version='3']")).isVisible();
+    awaitShown(page, "scheduled", cards.b(), cards.a(), cards.c());
+    assertThat(api.column(date, "scheduled")).containsExactly(cards.b(), cards.a(), cards.c());
+  }
+
+  @Test
+  void aFailedReorderPutsEveryCardBack() {
+    Three cards = threeScheduledCards();
+    LocalDate date = cards.date();
+    open(date);
+    // Held (route handlers run on the test's thread), then answered 500.
+    List<Route> held = new ArrayList<>();
+    page.route("**/api/admin/appointments/*/reorder", held::add);
+
+    dragJustBefore(cards.c(), cards.a());
+    assertThat(card(cards.c())).hasClass(Pattern.compile("pending"));
+    assertThat(shown(page, "scheduled")).as("shown at once").containsExactly(cards.c(), cards.a(), cards.b());
+    held.get(0).fulfill(new Route.FulfillOptions().setStatus(500).setContentType("application/json")
+        .setBody("{\"ok\":false,\"error\":{\"code\":\"internal_error\",\"message\":\"The request failed.\"}}"));
+    assertThat(toast("the server answered 500")).isVisible();
+    assertThat(column("scheduled").locator(".card.pending")).hasCount(0);
+    awaitShown(page, "scheduled", cards.a(), cards.b(), cards.c());
+    assertThat(api.column(date, "scheduled")).containsExactly(cards.a(), cards.b(), cards.c());
+    assertThat(api.card(cards.c()).getInteger("version")).isEqualTo(1);
   }
 
   @Test

@@ -59,6 +59,20 @@ public final class Api {
         new JsonObject().put("new_status", newStatus).put("expected_version", expectedVersion).encode(), headers);
   }
 
+  /** Places the card right after {@code afterId} in its column ({@code null}: first). */
+  public Reply reorder(String id, int expectedVersion, String afterId, String... headers) {
+    return post("/api/admin/appointments/" + id + "/reorder",
+        new JsonObject().put("expected_version", expectedVersion).put("after_id", afterId).encode(), headers);
+  }
+
+  /** The ids of one column of a day's board, in board order. */
+  public List<String> column(LocalDate date, String status) {
+    List<String> ids = new ArrayList<>();
+    get("/api/admin/appointments/board?date=" + date).data().getJsonObject("columns").getJsonObject(status).getJsonArray("items")
+        .forEach(card -> ids.add(((JsonObject) card).getString("id")));
+    return ids;
+  }
+
   public HttpRequest.Builder request(String path, String... headers) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     for (int i = 0; i + 1 < headers.length; i += 2) {
