@@ -59,6 +59,15 @@ final class IdempotencyKeys {
     return deadline.withTransaction(pool, conn -> once(conn, key.get(), command.requestHash(), write));
   }
 
+  static ApiError reused() {
+    return new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request.");
+  }
+
+  /** Whether an answer is recorded under {@code key} (scoped): a request naming no card then reuses it. */
+  static Future<Boolean> isRecorded(Pool pool, String key) {
+    return pool.preparedQuery(STORED_ANSWER_SQL).execute(Tuple.of(key)).map(rows -> rows.size() > 0);
+  }
+
   /** Runs {@code write} once for {@code key}, on a connection inside a transaction. */
   private static Future<MoveResult> once(SqlClient conn, String key, String requestHash, Function<SqlClient, Future<MoveResult>> write) {
     return conn.preparedQuery(CLAIM_KEY_SQL).execute(Tuple.of(key)).compose(claim -> {
@@ -72,8 +81,7 @@ final class IdempotencyKeys {
       if (stored.size() > 0) {
         Row row = stored.iterator().next();
         if (!row.getString("request_hash").equals(requestHash)) {
-          return Future.failedFuture(new ApiError(422, "idempotency_key_reused",
-              "This Idempotency-Key was already used for a different request."));
+          return Future.failedFuture(reused());
         }
         return Future.succeededFuture(new MoveResult.Replayed(row.getInteger("status_code"), row.getString("response_body")));
       }

@@ -38,13 +38,17 @@ public final class MoveHandler {
 
   public void handle(RoutingContext ctx) {
     MoveCommand command = command(ctx);
-    run(ctx, () -> repository.move(command, Requests.deadline(ctx)));
+    if (command != null) {
+      run(ctx, () -> repository.move(command, Requests.deadline(ctx)));
+    }
   }
 
   /** POST …/reorder: the move's rules, counted in the move's meters. */
   public void reorder(RoutingContext ctx) {
     ReorderCommand command = reorderCommand(ctx);
-    run(ctx, () -> reorders.reorder(command, Requests.deadline(ctx)));
+    if (command != null) {
+      run(ctx, () -> reorders.reorder(command, Requests.deadline(ctx)));
+    }
   }
 
   private void run(RoutingContext ctx, Supplier<Future<MoveResult>> attempt) {
@@ -57,8 +61,11 @@ public final class MoveHandler {
         });
   }
 
-  /** The contract's precedence: body fields (400), then the key (400), then the path id (404). */
-  private static MoveCommand command(RoutingContext ctx) {
+  /**
+   * The contract's precedence: body fields (400), then the key (400, then 422 if used before), then
+   * the path id (404). Null when the path names no card: that answer is then on its way.
+   */
+  private MoveCommand command(RoutingContext ctx) {
     JsonObject body = Requests.jsonObject(ctx);
     Validation check = new Validation();
     String newStatus = check.oneOf(body, "new_status", Workflow.STATUSES);
@@ -66,20 +73,38 @@ public final class MoveHandler {
     Integer position = check.integer(body, body.containsKey("position") ? "position" : "new_position", 0, false);
     check.throwIfAny();
     Optional<String> key = idempotencyKey(ctx);
-    return new MoveCommand(AppointmentIds.fromPath(ctx), newStatus, expectedVersion, position == null ? 0 : position,
+    OptionalLong id = pathId(ctx, key);
+    return id.isEmpty() ? null : new MoveCommand(id.getAsLong(), newStatus, expectedVersion, position == null ? 0 : position,
         key, Authenticator.actor(ctx), Correlation.of(ctx));
   }
 
   /** The move's precedence; {@code after_id} must be given, as an id or null (the top of the column). */
-  private static ReorderCommand reorderCommand(RoutingContext ctx) {
+  private ReorderCommand reorderCommand(RoutingContext ctx) {
     JsonObject body = Requests.jsonObject(ctx);
     Validation check = new Validation();
     Integer expectedVersion = check.integer(body, "expected_version", 1, true);
     Long afterId = check.idOrNull(body, "after_id");
     check.throwIfAny();
     Optional<String> key = idempotencyKey(ctx);
-    return new ReorderCommand(AppointmentIds.fromPath(ctx), expectedVersion, afterId == null ? OptionalLong.empty() : OptionalLong.of(afterId),
-        key, Authenticator.actor(ctx), Correlation.of(ctx));
+    OptionalLong id = pathId(ctx, key);
+    return id.isEmpty() ? null : new ReorderCommand(id.getAsLong(), expectedVersion,
+        afterId == null ? OptionalLong.empty() : OptionalLong.of(afterId), key, Authenticator.actor(ctx), Correlation.of(ctx));
+  }
+
+  /**
+   * The path's card id. One that names no card is 404, unless a key already holds an answer: the
+   * contract checks a reused key (422) before the card, so that answer is sent instead.
+   */
+  private OptionalLong pathId(RoutingContext ctx, Optional<String> key) {
+    String raw = ctx.pathParam("id");
+    OptionalLong id = Requests.id(raw);
+    if (id.isPresent() || key.isEmpty()) {
+      return OptionalLong.of(id.orElseThrow(() -> AppointmentIds.notFound(raw)));
+    }
+    repository.idempotencyKeyRecorded(IdempotencyKeys.scoped(Authenticator.actor(ctx), key.get()))
+        .onSuccess(recorded -> Responses.fail(ctx, recorded ? IdempotencyKeys.reused() : AppointmentIds.notFound(raw)))
+        .onFailure(failure -> Responses.fail(ctx, failure));
+    return OptionalLong.empty();
   }
 
   private static Optional<String> idempotencyKey(RoutingContext ctx) {

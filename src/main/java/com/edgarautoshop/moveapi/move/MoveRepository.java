@@ -62,6 +62,11 @@ public final class MoveRepository {
   }
 
   /** Keys are kept at least 24 h (48 h in fact); called periodically. */
+  /** Whether {@code scopedKey} holds a recorded answer; see {@link IdempotencyKeys#isRecorded}. */
+  public Future<Boolean> idempotencyKeyRecorded(String scopedKey) {
+    return IdempotencyKeys.isRecorded(pool, scopedKey);
+  }
+
   public Future<Integer> expireIdempotencyKeys() {
     return IdempotencyKeys.expire(pool);
   }

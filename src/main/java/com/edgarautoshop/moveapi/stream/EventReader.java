@@ -216,6 +216,8 @@ public final class EventReader {
       if (!events.isEmpty()) {
         cursor = events.get(events.size() - 1).cursor();
         hub.publish(events, cursor);
+        // Progress: what still waits is behind transactions that are ending now, not a stuck one.
+        recheckDelayMs = MIN_RECHECK_DELAY_MS;
       }
       if (readAgain || events.size() == BATCH) {
         read();

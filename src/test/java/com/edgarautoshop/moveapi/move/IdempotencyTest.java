@@ -60,6 +60,15 @@ class IdempotencyTest extends ServiceTestBase {
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.error().getString("code")).isEqualTo("idempotency_key_reused");
     assertThat(api.card(id).getInteger("version")).isEqualTo(2);
+
+    // The contract checks a reused key before the card, so a path naming no card gets 422 too.
+    for (String path : List.of("/api/admin/appointments/not-a-card/move", "/api/admin/appointments/0/reorder")) {
+      String body = path.endsWith("move") ? "{\"new_status\":\"ready\",\"expected_version\":2}" : "{\"expected_version\":2,\"after_id\":null}";
+      assertThat(api.post(path, body, "Idempotency-Key", key).error().getString("code")).isEqualTo("idempotency_key_reused");
+      Reply fresh = api.post(path, body, "Idempotency-Key", "fresh-" + UUID.randomUUID());
+      assertThat(fresh.status()).isEqualTo(404);
+      assertThat(fresh.error().getString("code")).isEqualTo("not_found");
+    }
   }
 
   /** Issue 14.6: answers that change nothing are not stored, so they neither replay nor block the key for 48 h. */
