@@ -4,11 +4,7 @@ import { lifecycle, moveOnce } from './common.js';
 import { loadConfig } from './lib/config.js';
 
 const config = loadConfig(__ENV, 'contention');
-const run = lifecycle(config);
-export const options = run.options;
-export const setup = run.setup;
-export const teardown = run.teardown;
-export const handleSummary = run.handleSummary;
+export const { options, setup, teardown, handleSummary } = lifecycle(config);
 
 /** @param {import('./common.js').SetupData} data */
 export default function (data) {

@@ -5,11 +5,7 @@ import { loadConfig } from './lib/config.js';
 import { mixAction } from './lib/moveflow.js';
 
 const config = loadConfig(__ENV, 'mix');
-const run = lifecycle(config);
-export const options = run.options;
-export const setup = run.setup;
-export const teardown = run.teardown;
-export const handleSummary = run.handleSummary;
+export const { options, setup, teardown, handleSummary } = lifecycle(config);
 
 /** @param {import('./common.js').SetupData} data */
 export default function (data) {

@@ -8,19 +8,18 @@ import com.edgarautoshop.moveapi.testing.Api.Reply;
 import com.edgarautoshop.moveapi.testing.LocalOidcProvider;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
-import com.edgarautoshop.moveapi.testing.TestTokens;
+import com.edgarautoshop.moveapi.testing.Tokens;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The board's sign-in over real HTTP: authorization code with PKCE through a local OpenID provider,
@@ -29,15 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignInTest {
   private static LocalOidcProvider provider;
-  private static TestTokens tokens;
+  private static Vertx vertx;
+  private static Tokens tokens;
   private static TestService first;
   private static TestService second;
   private static TestService shortSessions;
 
   @BeforeAll
-  static void start(@TempDir Path keys) {
+  static void start() {
     provider = LocalOidcProvider.start();
-    tokens = TestTokens.create(keys);
+    vertx = Vertx.vertx();
+    tokens = Tokens.create(vertx);
     first = start("PT10H");
     second = start("PT10H");
     shortSessions = start("PT5S");
@@ -53,6 +54,9 @@ class SignInTest {
       if (service != null) {
         service.close();
       }
+    }
+    if (vertx != null) {
+      vertx.close();
     }
     if (provider != null) {
       provider.close();
@@ -195,12 +199,12 @@ class SignInTest {
 
   @Test
   void bearerTokensStillWorkBesideSignIn() {
-    String token = tokens.mint("k6-runner", "admin", "--role-claim", LocalOidcProvider.ROLE_CLAIM);
+    String token = tokens.mint("k6-runner", "admin", LocalOidcProvider.ROLE_CLAIM);
     LocalDate date = Api.freshDate();
     String id = first.api().createCard(date, 11, "Authorization", "Bearer " + token).getString("id");
     // no Origin needed: a bearer token is never sent by a browser on its own
     assertThat(first.api().move(id, "in_progress", 1, "Authorization", "Bearer " + token).status()).isEqualTo(200);
-    assertThat(first.api().get("/api/admin/workflow", "Authorization", "Bearer " + tokens.mint("x", "mechanic", "--role-claim", LocalOidcProvider.ROLE_CLAIM)).status()).isEqualTo(403);
+    assertThat(first.api().get("/api/admin/workflow", "Authorization", "Bearer " + tokens.mint("x", "mechanic", LocalOidcProvider.ROLE_CLAIM)).status()).isEqualTo(403);
     Reply none = first.api().get("/api/admin/workflow");
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.raw().headers().allValues("Set-Cookie")).isEmpty();

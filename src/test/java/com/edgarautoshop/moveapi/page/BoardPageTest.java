@@ -7,7 +7,7 @@ import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.LocalOidcProvider;
 import com.edgarautoshop.moveapi.testing.TestPostgres;
 import com.edgarautoshop.moveapi.testing.TestService;
-import com.edgarautoshop.moveapi.testing.TestTokens;
+import com.edgarautoshop.moveapi.testing.Tokens;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
@@ -18,6 +18,7 @@ import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Position;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -39,7 +40,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The status board page in Debian's headless Chromium against the real service and PostgreSQL,
@@ -52,6 +52,7 @@ class BoardPageTest {
   private static TestService service;
   private static Api api;
   private static Playwright playwright;
+  private static Vertx vertx;
   private static Browser browser;
   private Page page;
   private final List<String> cspViolations = new CopyOnWriteArrayList<>();
@@ -66,6 +67,7 @@ class BoardPageTest {
     Files.createDirectories(SHOTS);
     service = TestService.start(Map.of("TECHNICIANS", "tech-1=Sam Ortiz,tech-2=Ana Ruiz"));
     api = service.api();
+    vertx = Vertx.vertx();
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
         .setExecutablePath(CHROMIUM).setHeadless(true)
@@ -74,6 +76,9 @@ class BoardPageTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close();
+    }
     if (playwright != null) {
       playwright.close();
     }
@@ -796,19 +801,19 @@ class BoardPageTest {
   }
 
   @Test
-  void inJwtModeThePageExplains401And403AndUsesAPastedToken(@TempDir Path keys) throws Exception {
-    TestTokens tokens = TestTokens.create(keys);
+  void inJwtModeThePageExplains401And403AndUsesAPastedToken() throws Exception {
+    Tokens tokens = Tokens.create(vertx);
     try (TestService jwt = TestService.start(Map.of("AUTH_MODE", "jwt", "JWT_PUBLIC_KEY", tokens.publicPem(),
-        "JWT_ISSUER", TestTokens.ISSUER, "JWT_AUDIENCE", TestTokens.AUDIENCE, "HOST", "127.0.0.1"))) {
+        "JWT_ISSUER", Tokens.ISSUER, "JWT_AUDIENCE", Tokens.AUDIENCE, "HOST", "127.0.0.1"))) {
       LocalDate date = Api.freshDate();
-      String admin = tokens.mint("local-dev", "admin");
+      String admin = tokens.mint("local-dev", "admin", "roles");
       String id = jwt.api().createCard(date, 10, "Authorization", "Bearer " + admin).getString("id");
       page.navigate(jwt.api().base() + "/?date=" + date);
       assertThat(page.locator("#auth-message")).containsText("401");
       assertThat(page.locator("#account")).isHidden();
 
       page.locator(".token summary").click();
-      page.locator("#token").fill(tokens.mint("local-dev", "mechanic"));
+      page.locator("#token").fill(tokens.mint("local-dev", "mechanic", "roles"));
       page.locator("#token-form button").click();
       assertThat(page.locator("#auth-message")).containsText("403");
 
@@ -823,13 +828,13 @@ class BoardPageTest {
   }
 
   @Test
-  void signInThroughTheLocalOpenIdProviderMoveAsTheUserSignOutAndExpire(@TempDir Path keys) throws Exception {
-    TestTokens tokens = TestTokens.create(keys);
+  void signInThroughTheLocalOpenIdProviderMoveAsTheUserSignOutAndExpire() throws Exception {
+    Tokens tokens = Tokens.create(vertx);
     try (LocalOidcProvider provider = LocalOidcProvider.start();
         TestService oidc = TestService.start(TestPostgres.url(), provider.serviceEnv(TestService.freePort(), "PT10H", tokens.publicPem()));
         TestService shortLived = TestService.start(TestPostgres.url(), provider.serviceEnv(TestService.freePort(), "PT6S", tokens.publicPem()))) {
       LocalDate date = Api.freshDate();
-      String script = "Bearer " + tokens.mint("setup-script", "admin", "--role-claim", LocalOidcProvider.ROLE_CLAIM);
+      String script = "Bearer " + tokens.mint("setup-script", "admin", LocalOidcProvider.ROLE_CLAIM);
       String id = oidc.api().createCard(date, 10, "Authorization", script).getString("id");
 
       page.navigate(oidc.api().base() + "/?date=" + date);

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.edgarautoshop.moveapi.testing.Api;
 import com.edgarautoshop.moveapi.testing.EventStream;
 import com.edgarautoshop.moveapi.testing.EventStream.Event;
-import com.edgarautoshop.moveapi.testing.TestKeys;
 import com.edgarautoshop.moveapi.testing.TestService;
+import com.edgarautoshop.moveapi.testing.Tokens;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -19,14 +20,16 @@ import org.junit.jupiter.api.Test;
 /** Streams are bounded: per user and per instance (429 with Retry-After), by their token's expiry and by a maximum lifetime. */
 class StreamLimitsTest {
   private static final Duration ARRIVES = Duration.ofSeconds(15);
-  private static TestKeys keys;
+  private static Vertx vertx;
+  private static Tokens tokens;
   private static TestService service;
   private static Api api;
 
   @BeforeAll
   static void start() throws Exception {
-    keys = TestKeys.create();
-    Map<String, String> env = new HashMap<>(keys.serviceEnv());
+    vertx = Vertx.vertx();
+    tokens = Tokens.create(vertx);
+    Map<String, String> env = new HashMap<>(tokens.env());
     env.putAll(Map.of("STREAM_MAX_PER_USER", "2", "STREAM_MAX_PER_INSTANCE", "3", "JWT_LEEWAY_SECONDS", "0", "STREAM_HEARTBEAT_MS", "200"));
     service = TestService.start(env);
     api = service.api();
@@ -35,6 +38,7 @@ class StreamLimitsTest {
   @AfterAll
   static void stop() throws Exception {
     service.close();
+    vertx.close().await();
   }
 
   private static String[] bearer(String token) {
@@ -44,15 +48,15 @@ class StreamLimitsTest {
   @Test
   void aUserAndTheInstanceAreCappedWith429AndRetryAfter() throws Exception {
     LocalDate date = Api.freshDate();
-    String alice = keys.token("alice", 600);
+    String alice = tokens.advisor("alice", 600);
     try (EventStream first = EventStream.open(api, date, bearer(alice)); EventStream second = EventStream.open(api, date, bearer(alice))) {
       Api.Reply third = api.get("/api/admin/appointments/stream?date=" + date, bearer(alice));
       assertThat(third.status()).isEqualTo(429);
       assertThat(third.error().getString("code")).isEqualTo("too_many_streams");
       assertThat(third.header("Retry-After")).matches("[1-9][0-9]*");
 
-      try (EventStream bob = EventStream.open(api, date, bearer(keys.token("bob", 600)))) {
-        Api.Reply carol = api.get("/api/admin/appointments/stream?date=" + date, bearer(keys.token("carol", 600)));
+      try (EventStream bob = EventStream.open(api, date, bearer(tokens.advisor("bob", 600)))) {
+        Api.Reply carol = api.get("/api/admin/appointments/stream?date=" + date, bearer(tokens.advisor("carol", 600)));
         assertThat(carol.status()).as("the instance holds 3 streams").isEqualTo(429);
         assertThat(carol.header("Retry-After")).matches("[1-9][0-9]*");
       }
@@ -71,7 +75,7 @@ class StreamLimitsTest {
   @Test
   void aStreamEndsWithCloseWhenItsTokenExpires() throws Exception {
     LocalDate date = Api.freshDate();
-    try (EventStream stream = EventStream.open(api, date, bearer(keys.token("dave", 2)))) {
+    try (EventStream stream = EventStream.open(api, date, bearer(tokens.advisor("dave", 2)))) {
       assertThat(stream.nextComment(ARRIVES)).startsWith("subscribed");
       Event close = stream.next(ARRIVES);
       assertThat(close.type()).isEqualTo("close");

@@ -98,8 +98,8 @@ public final class LocalOidcProvider implements AutoCloseable {
     env.put("SESSION_MAX_AGE", sessionMaxAge);
     env.put("SESSION_COOKIE_SECURE", "false");
     env.put("JWT_PUBLIC_KEY", bearerPublicKey);
-    env.put("JWT_ISSUER", TestTokens.ISSUER);
-    env.put("JWT_AUDIENCE", TestTokens.AUDIENCE);
+    env.put("JWT_ISSUER", Tokens.ISSUER);
+    env.put("JWT_AUDIENCE", Tokens.AUDIENCE);
     env.put("JWT_ROLE_CLAIM", ROLE_CLAIM);
     return env;
   }

@@ -45,8 +45,26 @@ public final class Tokens {
 
   /** {@code Bearer …} for {@code subject} with the advisor role, valid ten minutes. */
   public String bearer(String subject) {
-    return "Bearer " + signer.generateToken(new JsonObject().put("roles", new JsonArray().add("advisor")),
-        new JWTOptions().setAlgorithm("RS256").setSubject(subject).setIssuer(ISSUER).addAudience(AUDIENCE).setExpiresInSeconds(600));
+    return "Bearer " + mint(subject, "advisor", "roles");
+  }
+
+  /** A raw token for {@code sub} whose {@code roleClaim} holds {@code role}, valid ten minutes. */
+  public String mint(String sub, String role, String roleClaim) {
+    return mint(sub, role, roleClaim, 600);
+  }
+
+  /** A raw advisor token for {@code sub} that expires in {@code seconds}. */
+  public String advisor(String sub, int seconds) {
+    return mint(sub, "advisor", "roles", seconds);
+  }
+
+  private String mint(String sub, String role, String roleClaim, int seconds) {
+    return signer.generateToken(new JsonObject().put(roleClaim, new JsonArray().add(role)),
+        new JWTOptions().setAlgorithm("RS256").setSubject(sub).setIssuer(ISSUER).addAudience(AUDIENCE).setExpiresInSeconds(seconds));
+  }
+
+  public String publicPem() {
+    return publicPem;
   }
 
   /** {@code Bearer …} carrying exactly {@code claims} (plus iat), correctly signed whatever they say. */
