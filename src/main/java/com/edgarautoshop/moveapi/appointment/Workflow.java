@@ -20,6 +20,15 @@ public final class Workflow {
     TRANSITIONS.put("no_show", List.of("scheduled"));
   }
 
+  /** The inverse of the transitions, computed once: every move asks for its target's sources. */
+  private static final Map<String, List<String>> SOURCES = new LinkedHashMap<>();
+
+  static {
+    for (String target : STATUSES) {
+      SOURCES.put(target, STATUSES.stream().filter(from -> TRANSITIONS.get(from).contains(target)).toList());
+    }
+  }
+
   private Workflow() {}
 
   public static boolean isStatus(String status) {
@@ -32,7 +41,7 @@ public final class Workflow {
 
   /** The statuses a card may be in to move to {@code target}. */
   public static List<String> sourcesOf(String target) {
-    return STATUSES.stream().filter(from -> TRANSITIONS.get(from).contains(target)).toList();
+    return SOURCES.getOrDefault(target, List.of());
   }
 
   public static JsonObject toJson() {

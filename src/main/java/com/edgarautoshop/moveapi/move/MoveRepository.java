@@ -61,12 +61,12 @@ public final class MoveRepository {
     return IdempotencyKeys.run(pool, deadline, command, conn -> moveOn(conn, command));
   }
 
-  /** Keys are kept at least 24 h (48 h in fact); called periodically. */
   /** Whether {@code scopedKey} holds a recorded answer; see {@link IdempotencyKeys#isRecorded}. */
   public Future<Boolean> idempotencyKeyRecorded(String scopedKey) {
     return IdempotencyKeys.isRecorded(pool, scopedKey);
   }
 
+  /** Keys are kept at least 24 h (48 h in fact); called periodically. */
   public Future<Integer> expireIdempotencyKeys() {
     return IdempotencyKeys.expire(pool);
   }
